@@ -1,0 +1,71 @@
+"""Caching expensive intermediates on disk, keyed by everything that determines them.
+
+The key is a SHA-256 of the parameters (JSON, sorted keys) plus the package version, so a
+changed parameter never reads a stale result. Files are written atomically.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import pickle
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import __version__
+from .config import CACHE_DIR
+from .results import atomic_write_bytes
+
+
+def cache_key(name: str, params: dict[str, Any]) -> str:
+    blob = json.dumps({"name": name, "version": __version__, "params": params},
+                      sort_keys=True, default=str)
+    return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
+
+
+def cached_frame(name: str, params: dict[str, Any], compute: Callable[[], pd.DataFrame],
+                 cache_dir: Path | None = CACHE_DIR) -> pd.DataFrame:
+    """A DataFrame from .cache/<name>-<key>.parquet, computed and stored on a miss."""
+    if cache_dir is None:
+        return compute()
+    path = Path(cache_dir) / f"{cache_key(name, params)}.parquet"
+    if path.is_file():
+        return pd.read_parquet(path)
+    df = compute()
+    buf = io.BytesIO()
+    df.to_parquet(buf)
+    atomic_write_bytes(path, buf.getvalue())
+    return df
+
+
+def cached_arrays(name: str, params: dict[str, Any], compute: Callable[[], dict[str, np.ndarray]],
+                  cache_dir: Path | None = CACHE_DIR) -> dict[str, np.ndarray]:
+    """A dict of numpy arrays from .cache/<name>-<key>.npz."""
+    if cache_dir is None:
+        return compute()
+    path = Path(cache_dir) / f"{cache_key(name, params)}.npz"
+    if path.is_file():
+        with np.load(path, allow_pickle=False) as z:
+            return {k: z[k] for k in z.files}
+    arrays = compute()
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    atomic_write_bytes(path, buf.getvalue())
+    return arrays
+
+
+def cached_object(name: str, params: dict[str, Any], compute: Callable[[], Any],
+                  cache_dir: Path | None = CACHE_DIR) -> Any:
+    """Any picklable object (only our own caches are ever unpickled)."""
+    if cache_dir is None:
+        return compute()
+    path = Path(cache_dir) / f"{cache_key(name, params)}.pkl"
+    if path.is_file():
+        return pickle.loads(path.read_bytes())
+    obj = compute()
+    atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+    return obj
