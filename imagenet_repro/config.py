@@ -29,10 +29,14 @@ class Scale:
     pixel_categories: int | None  # None = all the paper's categories
 
 
+# Add a field to Scale (with a default) and set it per preset here, by keyword.
 SCALES: dict[str, Scale] = {
-    "ci": Scale("ci", ("mammal", "vehicle"), 40, 0.05, 12, 4),
-    "default": Scale("default", None, None, 0.25, 100, None),
-    "paper": Scale("paper", None, None, 1.0, 300, None),
+    "ci": Scale(name="ci", subtrees=("mammal", "vehicle"), max_synsets_per_subtree=40,
+                candidates_per_synset=0.05, pixel_images_per_synset=12, pixel_categories=4),
+    "default": Scale(name="default", subtrees=None, max_synsets_per_subtree=None,
+                     candidates_per_synset=0.25, pixel_images_per_synset=100, pixel_categories=None),
+    "paper": Scale(name="paper", subtrees=None, max_synsets_per_subtree=None,
+                   candidates_per_synset=1.0, pixel_images_per_synset=300, pixel_categories=None),
 }
 
 
