@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import sys
+import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -195,14 +196,21 @@ def synset(wnid_or_name: str) -> "Synset":
     """The synset of a wnid ('n02084071') or a synset name ('dog.n.01')."""
     wn = wordnet()
     key = wnid_or_name.strip()
+    found = None
     try:
-        if WNID_RE.match(key):
-            return wn.synset_from_pos_and_offset("n", int(key[1:]))
-        return wn.synset(key)
+        with warnings.catch_warnings():  # nltk warns and returns None for a missing offset
+            warnings.simplefilter("ignore")
+            if WNID_RE.match(key):
+                found = wn.synset_from_pos_and_offset("n", int(key[1:]))
+            else:
+                found = wn.synset(key)
     except Exception:
+        found = None
+    if found is None:
         raise UserError(
             f"unknown synset {wnid_or_name!r}: give a wnid like n02084071 or a name like dog.n.01"
-        ) from None
+        )
+    return found
 
 
 if __name__ == "__main__":  # python -m imagenet_repro.wordnet: set up and report
