@@ -1,0 +1,366 @@
+"""How big, dense and balanced ImageNet is: Fig 1, Fig 2, Fig 6 and Table 1 (paper Sec 2, 2.1).
+
+Two sources of per-synset image counts, always kept apart and labelled:
+
+- **real**: ImageNet's fall-2011 release, tallied per node from its public URL list
+  (``data/imagenet_fall2011_url_counts.csv``; columns synid, class_name, urls, flickr_urls).
+  It is two years younger than the paper (3.8M images in the 5,247 synsets of the 12
+  subtrees, against the paper's 3.2M), and counts are per node, not per subtree;
+- **simulated**: the accepted images per synset of the simulated cleaning pipeline
+  (notebook 02's ``clean_per_synset.csv``).
+
+Everything here takes a ``pd.Series`` of images per synset (wnid -> count, per node), so both
+versions go through the very same code.
+
+"Very few images" is not defined in the paper. We say fewer than ``VERY_FEW = 100``: a tenth
+of the paper's target of about 1000 images per synset, a fifth of its lower end of 500
+(Sec 2: "500-1000 per synset"). The notebook also shows the share under 10 and 50.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+import pandas as pd
+
+from .config import DATA_DIR
+from .errors import InputDataError, UserError
+from .hierarchy import Hierarchy
+from .wordnet import synset as get_synset
+from .wordnet import wnid as get_wnid
+
+FALL2011_COUNTS = DATA_DIR / "imagenet_fall2011_url_counts.csv"
+FALL2011_COLUMNS = ("synid", "class_name", "urls", "flickr_urls")
+WNID_RE = re.compile(r"^n\d{8}$")
+
+VERY_FEW = 100  # "very few images" (the paper gives no number; see the module docstring)
+MANY = 500  # "over 50% synsets have more than 500 images"
+HIST_BIN = 100  # width of the histogram bins, images per synset
+
+# Sec 1-2 and Fig 2 of the paper.
+PAPER_TOTAL_IMAGES = 3_200_000
+PAPER_MEAN_IMAGES = 600  # "on average over 600 images are collected for each synset"
+PAPER_SHARE_VERY_FEW = 0.20  # "about 20% of the synsets have very few images"
+PAPER_SHARE_MANY = 0.50  # "over 50% synsets have more than 500 images"
+# The Fig 2 table (SPEC section 10), read off the figure.
+PAPER_FIG2_TABLE = pd.DataFrame(
+    {
+        "synsets": [1170, 520, 176, 197, 872, 164],
+        "avg_synset_size": [737, 610, 436, 797, 809, 672],
+        "total_images": [862_000, 317_000, 77_000, 157_000, 705_000, 110_000],
+    },
+    index=pd.Index(["mammal", "vehicle", "geological formation", "furniture", "bird",
+                    "musical instrument"], name="subtree"),
+)
+FIG2_SUBTREES = tuple(PAPER_FIG2_TABLE.index)
+
+# Fig 1: the paper's two root-to-leaf branches, as the paper names them, resolved to
+# WordNet 3.0 synsets. "husky" is eskimo_dog.n.01 (Eskimo dog, husky; n02109961), the breed
+# directly under working dog (husky.n.01 sits under sled dog, which the paper's branch skips);
+# "watercraft" is vessel.n.02 (vessel, watercraft; n04530566).
+FIG1_BRANCHES: dict[str, tuple[tuple[str, str], ...]] = {
+    "mammal": (
+        ("mammal", "mammal.n.01"), ("placental", "placental.n.01"),
+        ("carnivore", "carnivore.n.01"), ("canine", "canine.n.02"), ("dog", "dog.n.01"),
+        ("working dog", "working_dog.n.01"), ("husky", "eskimo_dog.n.01"),
+    ),
+    "vehicle": (
+        ("vehicle", "vehicle.n.01"), ("craft", "craft.n.02"), ("watercraft", "vessel.n.02"),
+        ("sailing vessel", "sailing_vessel.n.01"), ("sailboat", "sailboat.n.01"),
+        ("trimaran", "trimaran.n.01"),
+    ),
+}
+
+
+# ---------------------------------------------------------------- the real fall-2011 counts
+
+def load_fall2011_counts(path: Path | str = FALL2011_COUNTS) -> pd.DataFrame:
+    """The fall-2011 per-node counts, indexed by wnid; a bad file is named with its line."""
+    path = Path(path)
+    if not path.is_file():
+        raise InputDataError(f"{path}: file not found (the fall-2011 counts; see data/README.md)")
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.reader(fh)
+        header = next(reader, None)
+        if header is None or tuple(h.strip() for h in header) != FALL2011_COLUMNS:
+            raise InputDataError(f"{path}, line 1: expected the columns {','.join(FALL2011_COLUMNS)}, "
+                                 f"found {header}")
+        rows, seen = [], set()
+        for line, row in enumerate(reader, start=2):
+            if len(row) != 4:
+                raise InputDataError(f"{path}, line {line}: expected 4 fields, found {len(row)}")
+            wnid, name, urls, flickr = (x.strip() for x in row)
+            if not WNID_RE.match(wnid):
+                raise InputDataError(f"{path}, line {line}: {wnid!r} is not a wnid like n02084071")
+            if wnid in seen:
+                raise InputDataError(f"{path}, line {line}: wnid {wnid} appears twice")
+            try:
+                u, f = int(urls), int(flickr)
+            except ValueError:
+                raise InputDataError(f"{path}, line {line}: counts must be integers, "
+                                     f"found {urls!r}, {flickr!r}") from None
+            if u < 0 or f < 0 or f > u:
+                raise InputDataError(f"{path}, line {line}: need 0 <= flickr_urls <= urls, "
+                                     f"found urls={u}, flickr_urls={f}")
+            seen.add(wnid)
+            rows.append((wnid, name, u, f))
+    df = pd.DataFrame(rows, columns=list(FALL2011_COLUMNS)).set_index("synid")
+    df.index.name = "wnid"
+    return df
+
+
+def real_counts(hierarchy: Hierarchy, counts: pd.DataFrame | None = None,
+                column: str = "urls") -> pd.Series:
+    """Real images per node for every synset of the hierarchy (0 where fall 2011 has none)."""
+    counts = load_fall2011_counts() if counts is None else counts
+    if column not in counts.columns:
+        raise UserError(f"no column {column!r} in the fall-2011 counts: use urls or flickr_urls")
+    out = counts[column].reindex(hierarchy.synsets.index).fillna(0).astype(np.int64)
+    out.name = "images"
+    return out
+
+
+def simulated_counts(hierarchy: Hierarchy, per_synset: pd.DataFrame,
+                     column: str = "accepted") -> pd.Series:
+    """Clean images per node from the simulated pipeline's per-synset table (wnid column or index).
+
+    Only the synsets the run covered are returned (a ci run covers a few branches).
+    """
+    df = per_synset.set_index("wnid") if "wnid" in per_synset.columns else per_synset
+    if column not in df.columns:
+        raise UserError(f"the clean per-synset table has no {column!r} column "
+                        f"(columns: {', '.join(map(str, df.columns))})")
+    unknown = [w for w in df.index if w not in hierarchy]
+    if unknown:
+        raise InputDataError(f"clean per-synset table: {len(unknown)} wnid(s) not in the hierarchy, "
+                             f"e.g. {unknown[0]}")
+    order = [w for w in hierarchy.synsets.index if w in df.index]
+    out = df.loc[order, column].astype(np.int64)
+    out.index.name = "wnid"
+    out.name = "images"
+    return out
+
+
+# ---------------------------------------------------------------- Fig 2
+
+def _subtree_of(hierarchy: Hierarchy, counts: pd.Series) -> pd.Series:
+    return hierarchy.synsets.loc[counts.index, "subtree"]
+
+
+def scale_summary(counts: pd.Series, very_few: int = VERY_FEW, many: int = MANY) -> dict[str, float]:
+    """The four numbers of the paper's scale claims, for one set of per-synset counts."""
+    c = np.asarray(counts, dtype=np.int64)
+    if c.size == 0:
+        raise UserError("no synsets to summarise")
+    return {
+        "synsets": int(c.size),
+        "total_images": int(c.sum()),
+        "mean_images": float(c.mean()),
+        "median_images": float(np.median(c)),
+        "share_very_few": float((c < very_few).mean()),
+        "share_over_many": float((c > many).mean()),
+        "share_empty": float((c == 0).mean()),
+    }
+
+
+def subtree_table(hierarchy: Hierarchy, counts: pd.Series,
+                  subtrees: Iterable[str] | None = FIG2_SUBTREES) -> pd.DataFrame:
+    """Fig 2's table: synsets, average synset size and total images per subtree.
+
+    ``subtrees`` None gives every subtree present in ``counts``. Subtrees absent from
+    ``counts`` (a ci run) are left out.
+    """
+    sub = _subtree_of(hierarchy, counts)
+    g = counts.groupby(sub, sort=False)
+    table = pd.DataFrame({"synsets": g.size(), "avg_synset_size": g.mean(), "total_images": g.sum()})
+    names = list(subtrees) if subtrees is not None else list(table.index)
+    table = table.reindex([n for n in names if n in table.index])
+    table.index.name = "subtree"
+    return table.astype({"synsets": np.int64, "total_images": np.int64})
+
+
+def table_beside_paper(table: pd.DataFrame) -> pd.DataFrame:
+    """Our Fig 2 table with the paper's numbers beside it (only the paper's six subtrees)."""
+    rows = [s for s in table.index if s in PAPER_FIG2_TABLE.index]
+    out = table.loc[rows].copy()
+    for col in PAPER_FIG2_TABLE.columns:
+        out[f"paper_{col}"] = PAPER_FIG2_TABLE.loc[rows, col]
+    out["total_ratio"] = (out["total_images"] / out["paper_total_images"]).round(3)
+    cols = ["synsets", "paper_synsets", "avg_synset_size", "paper_avg_synset_size",
+            "total_images", "paper_total_images", "total_ratio"]
+    return out[cols]
+
+
+def histogram(counts: pd.Series, bin_width: int = HIST_BIN, max_images: int | None = None) -> pd.DataFrame:
+    """Synsets per bin of images per synset: bins [lo, hi), the last one closed on the max."""
+    c = np.asarray(counts, dtype=np.int64)
+    top = int(max_images if max_images is not None else max(int(c.max(initial=0)), 1))
+    edges = np.arange(0, top + bin_width, bin_width, dtype=np.int64)
+    if edges[-1] <= top:
+        edges = np.append(edges, edges[-1] + bin_width)
+    n, _ = np.histogram(np.minimum(c, edges[-1] - 1), bins=edges)
+    return pd.DataFrame({"lo": edges[:-1], "hi": edges[1:], "synsets": n.astype(np.int64)})
+
+
+# ---------------------------------------------------------------- Fig 1
+
+def fig1_branches(hierarchy: Hierarchy | None = None) -> dict[str, list[tuple[str, str]]]:
+    """The two branches of Fig 1 as (paper name, wnid), checked to be parent -> child chains."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for branch, chain in FIG1_BRANCHES.items():
+        resolved = [(label, get_wnid(get_synset(name))) for label, name in chain]
+        for (pl, pw), (cl, cw) in zip(resolved, resolved[1:]):
+            if pw not in {get_wnid(h) for h in get_synset(cw).hypernyms()}:
+                raise UserError(f"Fig 1 branch {branch}: {cl} ({cw}) is not a hyponym of {pl} ({pw})")
+        if hierarchy is not None:
+            missing = [w for _, w in resolved if w not in hierarchy]
+            if missing:
+                raise UserError(f"Fig 1 branch {branch}: {', '.join(missing)} not in the hierarchy "
+                                f"(load the {branch} subtree)")
+        out[branch] = resolved
+    return out
+
+
+def sample_images(images: pd.DataFrame, wnids: Iterable[str], n: int = 9, seed: int = 2009,
+                  by: str = "wnid") -> pd.DataFrame:
+    """``n`` images drawn at random (without replacement) per synset; fewer if it has fewer.
+
+    The draw for a synset depends on (seed, wnid) only, so adding a synset changes nothing else.
+    """
+    parts = []
+    grouped = {k: g for k, g in images.groupby(by, sort=False)}
+    for w in wnids:
+        g = grouped.get(w)
+        if g is None or len(g) == 0:
+            continue
+        rng = np.random.default_rng(np.random.SeedSequence([seed, int(w[1:])]))
+        take = rng.choice(len(g), size=min(n, len(g)), replace=False)
+        parts.append(g.iloc[np.sort(take)])
+    if not parts:
+        return images.iloc[:0]
+    return pd.concat(parts)
+
+
+# ---------------------------------------------------------------- Fig 6 and density
+
+def depth_distribution(hierarchy: Hierarchy, counts: pd.Series, subtree: str = "mammal") -> pd.DataFrame:
+    """Images (or labels) per tree depth of one subtree: count and share, depth 1 = the root."""
+    members = hierarchy.synsets.index[hierarchy.synsets["subtree"] == subtree]
+    c = counts.reindex(members).fillna(0).astype(np.int64)
+    depth = hierarchy.synsets.loc[members, "depth"]
+    per = c.groupby(depth.values).sum()
+    per = per.reindex(range(1, int(depth.max()) + 1), fill_value=0)
+    total = per.sum()
+    out = pd.DataFrame({"images": per.astype(np.int64),
+                        "share": per / total if total else per * 0.0})
+    out.index.name = "depth"
+    return out
+
+
+def populated_synsets(hierarchy: Hierarchy, counts: pd.Series, min_images: int = 1) -> pd.DataFrame:
+    """Dense hierarchy (Table 1): per subtree, synsets covered and how many have images."""
+    sub = _subtree_of(hierarchy, counts)
+    has = (counts >= min_images)
+    g = has.groupby(sub, sort=False)
+    inner = ~hierarchy.synsets.loc[counts.index, "is_leaf"]
+    out = pd.DataFrame({
+        "synsets": g.size(),
+        "populated": g.sum().astype(np.int64),
+        "populated_inner": (has & inner).groupby(sub, sort=False).sum().astype(np.int64),
+        "populated_leaves": (has & ~inner).groupby(sub, sort=False).sum().astype(np.int64),
+        "max_depth_populated": pd.Series(
+            hierarchy.synsets.loc[counts.index[has.values], "depth"].values,
+            index=sub[has.values].values).groupby(level=0).max(),
+    })
+    out = out.reindex(list(dict.fromkeys(sub)))  # the hierarchy's subtree order
+    out["share_populated"] = (out["populated"] / out["synsets"]).round(4)
+    out.index.name = "subtree"
+    return out.fillna({"max_depth_populated": 0}).astype({"max_depth_populated": np.int64})
+
+
+# ---------------------------------------------------------------- Table 1
+
+TABLE1_PROPERTIES = ("LabelDisam", "Clean", "DenseHie", "FullRes", "PublicAvail", "Segmented")
+TABLE1_DATASETS = ("ImageNet", "TinyImage", "LabelMe", "ESP", "LHill")
+PAPER_TABLE1 = pd.DataFrame(
+    [["Y", "Y", "N", "N", "Y"], ["Y", "N", "Y", "Y", "Y"], ["Y", "Y", "N", "N", "N"],
+     ["Y", "N", "Y", "Y", "Y"], ["Y", "Y", "Y", "N", "N"], ["N", "N", "Y", "N", "Y"]],
+    index=pd.Index(TABLE1_PROPERTIES, name="property"), columns=list(TABLE1_DATASETS),
+)
+
+# Thresholds that turn a measurement into Y/N (stated here, not fitted).
+CLEAN_MIN_PRECISION = 0.9  # TinyImage, "N" in the paper, has 10-25% clean images
+FULLRES_MIN_SIDE = 200  # TinyImage's 32x32 is "N"; ImageNet's ~400x350 is "Y"
+DENSE_MIN_SHARE_POPULATED = 0.9  # nearly every synset of a subtree has images, inner and leaf
+
+
+@dataclass(frozen=True)
+class Table1Measurement:
+    """One measured property of the ImageNet row of Table 1."""
+
+    property: str
+    value: str  # what was measured, in words with the number
+    verdict: str  # "Y" or "N" from the stated threshold
+    mode: str  # "real" or "simulated"
+    rule: str  # the threshold that gives Y
+
+
+def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy) -> Table1Measurement:
+    """Y when every image's label is a wnid of the hierarchy: one synset, never a bare word."""
+    labels = pd.Series(list(labels), dtype=str)
+    ok = labels.map(lambda w: w in hierarchy).mean() if len(labels) else float("nan")
+    return Table1Measurement("LabelDisam", f"{ok:.1%} of {len(labels):,} labels are WordNet synsets (wnids)",
+                             "Y" if ok == 1.0 else "N", "simulated", "all labels are wnids")
+
+
+def measure_clean(precision: float, n_synsets: int, mode: str = "simulated") -> Table1Measurement:
+    return Table1Measurement("Clean", f"mean precision {precision:.1%} over {n_synsets} synsets",
+                             "Y" if precision >= CLEAN_MIN_PRECISION else "N", mode,
+                             f"mean precision >= {CLEAN_MIN_PRECISION:.0%}")
+
+
+def measure_dense(populated: pd.DataFrame, mode: str) -> Table1Measurement:
+    share = populated["populated"].sum() / populated["synsets"].sum()
+    return Table1Measurement(
+        "DenseHie", f"{int(populated['populated'].sum()):,} of {int(populated['synsets'].sum()):,} "
+        f"synsets ({share:.1%}) have images, inner nodes and leaves alike",
+        "Y" if share >= DENSE_MIN_SHARE_POPULATED else "N", mode,
+        f"share of synsets with images >= {DENSE_MIN_SHARE_POPULATED:.0%}")
+
+
+def measure_full_resolution(sizes: np.ndarray, mode: str) -> Table1Measurement:
+    """``sizes``: [n, 2] of (width, height) in pixels."""
+    sizes = np.asarray(sizes, dtype=float).reshape(-1, 2)
+    if len(sizes) == 0:
+        raise UserError("no image sizes to measure full resolution on")
+    w, h = sizes.mean(axis=0)
+    short = np.median(sizes.min(axis=1))
+    return Table1Measurement("FullRes", f"mean {w:.0f}x{h:.0f} px over {len(sizes):,} images "
+                             f"(median shorter side {short:.0f} px)",
+                             "Y" if short >= FULLRES_MIN_SIDE else "N", mode,
+                             f"median shorter side >= {FULLRES_MIN_SIDE} px")
+
+
+def table1(measurements: Iterable[Table1Measurement]) -> pd.DataFrame:
+    """Table 1: the paper's Y/N for every dataset, ours beside it for the ImageNet row.
+
+    Rows are properties; ``ImageNet (artifact)`` holds the measured verdict where a property
+    was measured, else "quoted"; ``how`` says what was measured (or that it is quoted).
+    """
+    out = PAPER_TABLE1.copy()
+    out.columns = [f"{c} (paper)" for c in out.columns]
+    measured = {m.property: m for m in measurements}
+    unknown = set(measured) - set(TABLE1_PROPERTIES)
+    if unknown:
+        raise UserError(f"unknown Table 1 properties: {', '.join(sorted(unknown))}")
+    out.insert(0, "ImageNet (artifact)", [measured[p].verdict if p in measured else "quoted"
+                                          for p in TABLE1_PROPERTIES])
+    out["mode"] = [measured[p].mode if p in measured else "quoted" for p in TABLE1_PROPERTIES]
+    out["how"] = [f"{measured[p].value}; Y if {measured[p].rule}" if p in measured
+                  else "quoted from the paper (not measurable here)" for p in TABLE1_PROPERTIES]
+    return out
