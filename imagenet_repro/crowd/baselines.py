@@ -1,0 +1,127 @@
+"""What the same votes give under other aggregators: fixed-k majority vote and Dawid-Skene.
+
+The paper spends a dynamic number of votes per image; the usual alternatives spend a fixed
+k votes on every image and aggregate them, either by majority (ties reject: an image needs a
+convincing majority) or by Dawid-Skene (EM over per-worker confusion matrices, here from
+crowd-kit), which can learn to ignore spammers. All of them read the same stored vote
+matrix (slot j = the j-th vote of every candidate), so cost and precision compare fairly.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide
+from .workers import NO_VOTE
+
+
+@dataclass
+class VoteRecord:
+    """One synset's full vote matrix, kept for the baselines (row order of the candidates)."""
+
+    wnid: str
+    candidate_id: np.ndarray  # int64, unique across synsets
+    is_positive: np.ndarray  # bool (the world's truth; None for real votes)
+    workers: np.ndarray  # int32 [n, k]
+    votes: np.ndarray  # int8 [n, k], NO_VOTE where missing
+    initial: np.ndarray  # bool, the dynamic method's initial subset
+    table: ConfidenceTable
+    dynamic_votes: np.ndarray  # int16, votes the dynamic method used per candidate
+    decision: np.ndarray  # int8, the dynamic method's decision
+
+
+def majority_vote(votes: np.ndarray, k: int) -> np.ndarray:
+    """Accept where more than half of the first k votes (present ones) are yes."""
+    v = votes[:, :k]
+    yes = (v == 1).sum(1)
+    got = (v != NO_VOTE).sum(1)
+    return (got > 0) & (2 * yes > got)
+
+
+def votes_long(records: list[VoteRecord], k: int | None = None, used: bool = False) -> pd.DataFrame:
+    """(task, worker, label) rows, as crowd-kit wants them: the first k votes of every
+    candidate, or (used=True) exactly the votes the dynamic method spent."""
+    parts = []
+    for r in records:
+        kk = r.votes.shape[1] if k is None else min(k, r.votes.shape[1])
+        slot = np.arange(kk)[None, :]
+        keep = r.votes[:, :kk] != NO_VOTE
+        if used:
+            keep &= slot < r.dynamic_votes[:, None]
+        rows, cols = np.nonzero(keep)
+        parts.append(pd.DataFrame({"task": r.candidate_id[rows], "worker": r.workers[rows, cols],
+                                   "label": r.votes[rows, cols].astype(np.int64)}))
+    if not parts:
+        return pd.DataFrame({"task": [], "worker": [], "label": []})
+    return pd.concat(parts, ignore_index=True)
+
+
+def dawid_skene(long: pd.DataFrame, n_iter: int = 100) -> pd.Series:
+    """P(good) per task by Dawid-Skene (crowd-kit); tasks with votes of one class only get
+    the class crowd-kit's EM gives them."""
+    from crowdkit.aggregation import DawidSkene
+
+    if long.empty:
+        return pd.Series(dtype=float)
+    with warnings.catch_warnings():  # crowd-kit 1.4.2 uses pandas keywords pandas 3 deprecates
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        probas = DawidSkene(n_iter=n_iter).fit(long).probas_
+    if 1 not in probas.columns:
+        return pd.Series(0.0, index=probas.index)
+    return probas[1].astype(float)
+
+
+def _score(accepted: np.ndarray, truth: np.ndarray, votes: float, n: int, synset_ids: np.ndarray) -> dict:
+    tp = int((accepted & truth).sum())
+    acc = int(accepted.sum())
+    per = pd.DataFrame({"s": synset_ids, "a": accepted, "tp": accepted & truth}).groupby("s").sum()
+    per = per[per["a"] > 0]
+    return {"votes_per_image": votes / max(n, 1), "accepted": acc,
+            "precision": tp / acc if acc else np.nan,
+            "recall": tp / max(int(truth.sum()), 1),
+            "precision_mean_synset": float((per["tp"] / per["a"]).mean()) if len(per) else np.nan,
+            "synsets_with_images": int(len(per))}
+
+
+def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
+                   accept_grid: tuple[float, ...] = (0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
+                   ks: tuple[int, ...] = (1, 3, 5, 7, 9), ds_thresholds: tuple[float, ...] = (0.5, 0.99),
+                   ds_iter: int = 100) -> pd.DataFrame:
+    """Votes per image vs precision and recall (against the world's truth) of: the paper's
+    dynamic consensus at several accept thresholds (same tables), fixed-k majority vote,
+    and Dawid-Skene on the first k votes and on the dynamic method's own votes."""
+    truth = np.concatenate([r.is_positive for r in records])
+    sid = np.concatenate([np.full(len(r.is_positive), i) for i, r in enumerate(records)])
+    n = len(truth)
+    ids = np.concatenate([r.candidate_id for r in records])
+    rows = []
+    for a in accept_grid:
+        cfg = ConsensusConfig(**{**config.to_dict(), "accept": a, "reject": min(config.reject, a / 2)})
+        dec, used = [], 0
+        for r in records:
+            d, u = decide(r.table, r.votes, r.initial, cfg)
+            dec.append(d == ACCEPT)
+            used += int(u.sum())
+        rows.append({"method": "dynamic consensus (paper)", "parameter": f"accept={a}",
+                     **_score(np.concatenate(dec), truth, used, n, sid)})
+    for k in ks:
+        acc = np.concatenate([majority_vote(r.votes, k) for r in records])
+        used = sum(int((r.votes[:, :k] != NO_VOTE).sum()) for r in records)
+        rows.append({"method": "majority vote", "parameter": f"k={k}", **_score(acc, truth, used, n, sid)})
+    for k in ks:
+        long = votes_long(records, k)
+        p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
+        for t in ds_thresholds:
+            rows.append({"method": f"Dawid-Skene (P>={t:g})", "parameter": f"k={k}",
+                         **_score(p >= t, truth, len(long), n, sid)})
+    long = votes_long(records, used=True)
+    p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
+    for t in ds_thresholds:
+        rows.append({"method": f"Dawid-Skene on the dynamic votes (P>={t:g})", "parameter": "adaptive",
+                     **_score(p >= t, truth, len(long), n, sid)})
+    return pd.DataFrame(rows)

@@ -1,0 +1,231 @@
+"""Cleaning synsets end to end: collection -> duplicate removal -> votes -> consensus.
+
+``clean_synsets`` runs the paper's Sec 3.1-3.2 pipeline on the simulated world, one synset
+at a time (vectorised inside), and returns the clean set (accepted candidates), a summary
+per synset, the confidence tables, and - for the synsets asked for - the full vote matrices
+the baselines need. ``save_clean_set`` / ``load_clean_set`` hand the clean set to the
+later notebooks through results/data/clean_set.parquet.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ..errors import UserError
+from .baselines import VoteRecord
+from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, SynsetConsensus, dynamic_consensus
+from .votes_csv import VoteTable, vote_matrices
+from .workers import NO_VOTE, SimulatedVotes, WorkerModel, WorkerPool, make_task, stable_key
+
+CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
+CLEAN_SUMMARY_TABLE = "clean_per_synset"  # results/tables/<name>.csv
+CLEAN_COLUMNS = ("wnid", "candidate_id", "web_image_id", "variant", "true_wnid", "is_positive",
+                 "n_votes", "confidence", "similarity", "difficulty")
+SUMMARY_COLUMNS = ("wnid", "subtree", "depth", "candidates", "positives", "accepted",
+                   "true_accepted", "precision", "recall", "votes", "votes_per_image",
+                   "consensus", "table_max", "votes_to_accept", "initial", "undecided",
+                   "imageability", "confusability")
+
+
+@dataclass
+class CleanResult:
+    clean: pd.DataFrame  # the accepted candidates (CLEAN_COLUMNS)
+    summary: pd.DataFrame  # one row per synset (SUMMARY_COLUMNS), indexed by nothing
+    tables: dict[str, ConfidenceTable]
+    records: dict[str, VoteRecord] = field(default_factory=dict)
+    stats: dict[str, float] = field(default_factory=dict)
+
+
+def _synset_row(world: Any, wnid: str) -> pd.Series:
+    try:
+        return world.synsets.loc[wnid]
+    except KeyError:
+        raise UserError(f"synset {wnid} is not in the simulated world") from None
+
+
+def default_queries(wnid: str) -> list | None:
+    """The paper's queries (synonyms, parent-gloss expansions, translations) from collect/."""
+    from ..collect.queries import queries_for
+
+    return queries_for(wnid)
+
+
+def clean_synset(world: Any, wnid: str, pool: WorkerPool, config: ConsensusConfig, seed: int,
+                 amount: float = 1.0, queries: Callable[[str], list | None] | None = None,
+                 keep_votes: bool = False) -> tuple[pd.DataFrame, dict, SynsetConsensus, VoteRecord | None, int]:
+    """One synset: its candidates after dedup, voted on and decided."""
+    attrs = _synset_row(world, wnid)
+    q = queries(wnid) if queries is not None else None
+    cands = world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
+    task = make_task(pool.model, wnid, cands, float(attrs["imageability"]), float(attrs["confusability"]))
+    source = SimulatedVotes(pool, task, seed)
+    res = dynamic_consensus(source, config, wnid, seed)
+    pos = task.is_positive
+    acc = res.accepted
+    n_acc, tp = int(acc.sum()), int((acc & pos).sum())
+    row = {
+        "wnid": wnid, "subtree": attrs["subtree"], "depth": int(attrs["depth"]),
+        "candidates": len(cands), "positives": int(pos.sum()), "accepted": n_acc,
+        "true_accepted": tp, "precision": tp / n_acc if n_acc else np.nan,
+        "recall": tp / pos.sum() if pos.sum() else np.nan, "votes": res.total_votes,
+        "votes_per_image": res.total_votes / len(cands) if len(cands) else np.nan,
+        "consensus": res.consensus, "table_max": res.table.max_confidence(config.max_votes),
+        "votes_to_accept": res.table.votes_to_reach(config.accept) or 0,
+        "initial": int(res.initial.sum()), "undecided": int((res.decision == -1).sum()),
+        "imageability": float(attrs["imageability"]), "confusability": float(attrs["confusability"]),
+    }
+    clean = cands.loc[acc, [c for c in CLEAN_COLUMNS if c in cands.columns]].copy()
+    clean["wnid"] = wnid
+    clean["n_votes"] = res.n_votes[acc]
+    clean["confidence"] = res.confidence[acc]
+    record = None
+    if keep_votes:
+        w, v = source.matrix(config.max_votes)
+        record = VoteRecord(wnid, cands["candidate_id"].to_numpy(np.int64), pos, w, v,
+                            res.initial, res.table, res.n_votes, res.decision)
+    return clean, row, res, record, source.simulated
+
+
+def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerModel(),
+                  config: ConsensusConfig = ConsensusConfig(), seed: int = 2009,
+                  amount: float = 1.0, queries: Callable[[str], list | None] | None = default_queries,
+                  keep_votes: Iterable[str] = (), progress: bool = True) -> CleanResult:
+    """The clean set of the given synsets (a tqdm bar over synsets)."""
+    from tqdm.auto import tqdm
+
+    pool = WorkerPool.create(model, seed)
+    keep = set(keep_votes)
+    cleans, rows, tables, records = [], [], {}, {}
+    simulated, t0 = 0, time.perf_counter()
+    for wnid in tqdm(list(wnids), desc="cleaning synsets", unit="synset", disable=not progress):
+        clean, row, res, rec, sim = clean_synset(world, wnid, pool, config, seed, amount, queries,
+                                                 wnid in keep)
+        cleans.append(clean)
+        rows.append(row)
+        tables[wnid] = res.table
+        simulated += sim
+        if rec is not None:
+            records[wnid] = rec
+    clean = pd.concat(cleans, ignore_index=True) if cleans else pd.DataFrame(columns=CLEAN_COLUMNS)
+    clean = clean[[c for c in CLEAN_COLUMNS if c in clean.columns]]
+    summary = pd.DataFrame(rows, columns=list(SUMMARY_COLUMNS))
+    stats = {"seconds": time.perf_counter() - t0, "votes": float(summary["votes"].sum()),
+             "votes_simulated": float(simulated), "candidates": float(summary["candidates"].sum())}
+    return CleanResult(clean, summary, tables, records, stats)
+
+
+# ---------------------------------------------------------------- the independent check (Fig 4)
+
+def sample_across_depths(summary: pd.DataFrame, n: int = 80, subtrees: Sequence[str] = ("mammal", "vehicle"),
+                         seed: int = 2009) -> pd.DataFrame:
+    """n synsets of the given subtrees spread over tree depths (round robin over depths,
+    random within a depth), among synsets whose clean set is not empty."""
+    pool = summary[summary["subtree"].isin(subtrees) & (summary["accepted"] > 0)]
+    rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "fig4-sample")))
+    by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in pool.groupby("depth")}
+    chosen: list = []
+    while len(chosen) < n and any(by_depth.values()):
+        for d in sorted(by_depth):
+            if by_depth[d] and len(chosen) < n:
+                chosen.append(by_depth[d].pop())
+    return summary.loc[sorted(chosen)]
+
+
+def verify_clean_set(world: Any, clean: pd.DataFrame, model: WorkerModel, seed: int,
+                     n_votes: int = 5) -> pd.DataFrame:
+    """An independent group of simulated workers (a fresh pool) votes n_votes times on each
+    accepted image; the share judged good by majority is their estimate of the precision.
+    Per synset: images, precision (truth), precision_verified."""
+    pool = WorkerPool.create(model, seed, name="verifiers")
+    out = []
+    for wnid, g in clean.groupby("wnid", sort=False):
+        attrs = _synset_row(world, wnid)
+        task = make_task(model, wnid, g, float(attrs["imageability"]), float(attrs["confusability"]))
+        _, v = SimulatedVotes(pool, task, seed, stream="verify").matrix(n_votes)
+        good = 2 * (v == 1).sum(1) > n_votes
+        out.append((wnid, len(g), float(g["is_positive"].mean()), float(good.mean())))
+    return pd.DataFrame(out, columns=["wnid", "images", "precision", "precision_verified"])
+
+
+def precision_by_depth(sample: pd.DataFrame, verified: pd.DataFrame) -> pd.DataFrame:
+    """Fig 4's numbers: per depth, synsets and mean precision (truth and verified)."""
+    df = sample[["wnid", "subtree", "depth"]].merge(verified, on="wnid")
+    g = df.groupby("depth")
+    return pd.DataFrame({"synsets": g.size(), "precision": g["precision"].mean(),
+                         "precision_min": g["precision"].min(),
+                         "precision_verified": g["precision_verified"].mean()})
+
+
+def votes_by_depth(summary: pd.DataFrame) -> pd.DataFrame:
+    """Votes per candidate image at each depth (all synsets, pooled), and the share of
+    synsets without consensus."""
+    g = summary.groupby("depth")
+    return pd.DataFrame({"synsets": g.size(), "candidates": g["candidates"].sum(),
+                         "votes": g["votes"].sum(),
+                         "votes_per_image": g["votes"].sum() / g["candidates"].sum().clip(lower=1),
+                         "no_consensus": 1 - g["consensus"].mean()})
+
+
+# ---------------------------------------------------------------- real votes
+
+def clean_from_votes(table: VoteTable, config: ConsensusConfig = ConsensusConfig(),
+                     seed: int = 2009) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The same consensus on real votes (a validated CSV): per image its decision, and per
+    synset a summary. The initial subset is drawn among images with >= initial_votes votes;
+    the rest are replayed vote by vote in time order until the table decides."""
+    images_out, rows = [], []
+    for wnid, (images, source, _) in vote_matrices(table).items():
+        have = (source.votes != NO_VOTE).sum(1)
+        eligible = have >= config.initial_votes
+        res = dynamic_consensus(source, config, wnid, seed, eligible=eligible)
+        images_out.append(pd.DataFrame({"wnid": wnid, "image_id": images, "votes_available": have,
+                                        "n_votes": res.n_votes, "yes": res.yes,
+                                        "confidence": res.confidence,
+                                        "accepted": res.decision == ACCEPT,
+                                        "decision": res.decision}))
+        rows.append({"wnid": wnid, "images": len(images), "initial": int(res.initial.sum()),
+                     "accepted": int(res.accepted.sum()), "votes_used": res.total_votes,
+                     "votes_available": int(have.sum()), "consensus": res.consensus,
+                     "table_max": res.table.max_confidence(config.max_votes)})
+    return pd.concat(images_out, ignore_index=True), pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------- handing over to later notebooks
+
+def save_clean_set(result: CleanResult, out: Any) -> Path:
+    """Write the clean set (parquet, atomically) and the per-synset table through the
+    notebook's ResultWriter, so both are in the manifest."""
+    buf = io.BytesIO()
+    result.clean.reset_index(drop=True).to_parquet(buf, index=False)
+    path = out.file(buf.getvalue(), str(CLEAN_SET_PATH))
+    out.table(result.summary[["wnid", "subtree", "depth", "candidates", "accepted", "precision",
+                              "votes_per_image", "consensus"]], CLEAN_SUMMARY_TABLE, index=False)
+    return path
+
+
+def _need_02(what: Path) -> UserError:
+    return UserError(f"{what} does not exist: run notebooks/02_clean_with_crowd.ipynb first "
+                     f"(./run_all.sh --only 02, with the same --scale and results folder)")
+
+
+def load_clean_set(results_dir: Path | str) -> pd.DataFrame:
+    """The clean set notebook 02 saved (one row per accepted image)."""
+    path = Path(results_dir) / CLEAN_SET_PATH
+    if not path.is_file():
+        raise _need_02(path)
+    return pd.read_parquet(path)
+
+
+def load_clean_summary(results_dir: Path | str) -> pd.DataFrame:
+    """Notebook 02's per-synset summary (wnid, subtree, depth, candidates, accepted, ...)."""
+    path = Path(results_dir) / "tables" / f"{CLEAN_SUMMARY_TABLE}.csv"
+    if not path.is_file():
+        raise _need_02(path)
+    return pd.read_csv(path, dtype={"wnid": str})

@@ -1,0 +1,237 @@
+"""Crowd cleaning (Sec 3.2): confidence tables, dynamic consensus, baselines, votes CSV."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imagenet_repro.crowd import (ConsensusConfig, FitSynset, MatrixVotes, PAPER_FIG7,
+                                  SimulatedVotes, WorkerModel, WorkerPool, clean_from_votes,
+                                  clean_synsets, confidence_table, cost_precision, dawid_skene,
+                                  dynamic_consensus, expected_table, fit_worker_model,
+                                  load_clean_set, majority_vote, make_task, read_votes_csv,
+                                  table_from_votes)
+from imagenet_repro.errors import InputDataError, UserError
+
+PERFECT = WorkerModel(share_careful=1.0, share_careless=0.0, share_spammer=0.0, skill_careful=60.0,
+                      skill_sd=0.0, beta_difficulty=0.0, beta_confusability=0.0, beta_similarity=0.0,
+                      n_workers=50)
+SPAMMERS = WorkerModel(share_careful=0.0, share_careless=0.0, share_spammer=1.0, n_workers=200)
+
+
+def candidates(n: int, precision: float, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    pos = np.zeros(n, bool)
+    pos[rng.choice(n, int(round(precision * n)), replace=False)] = True
+    sim = np.where(pos, 1.0, np.where(rng.random(n) < 0.2, rng.uniform(0.3, 0.9, n), 0.0))
+    return pd.DataFrame({"candidate_id": np.arange(n, dtype=np.int64) + 1000 * seed,
+                         "web_image_id": np.arange(n, dtype=np.int64), "variant": np.int16(0),
+                         "true_wnid": np.where(pos, "n1", ""), "is_positive": pos,
+                         "similarity": sim.astype(np.float32),
+                         "difficulty": rng.beta(2, 5, n).astype(np.float32)})
+
+
+# ---------------------------------------------------------------- confidence tables
+
+def test_confidence_table_by_hand():
+    # image A votes 1,1,1,0 (good); B 0,0,1,0 (bad); C 1,0 (good)
+    yes, total, good = np.array([3, 1, 1]), np.array([4, 4, 2]), np.array([1.0, 0.0, 1.0])
+    t = confidence_table(yes, total, good, size=4)
+    # T[1,0]: weights Y/M = 3/4, 1/4, 1/2 -> (3/4 + 1/2) / (3/2)
+    assert t.values[1, 0] == pytest.approx(1.25 / 1.5)
+    assert t.values[0, 1] == pytest.approx(0.75 / 1.5)  # weights N/M = 1/4, 3/4, 1/2
+    assert t.values[1, 1] == pytest.approx(1.5 / 2.0)  # weights YN/C(M,2) = 1/2, 1/2, 1
+    assert t.values[2, 0] == pytest.approx(1.0)  # only A has two yes votes
+    assert t.values[0, 2] == pytest.approx(0.0)  # only B has two no votes
+    assert t.values[3, 1] == pytest.approx(1.0)
+    assert t.weight[2, 2] == 0 and t.values[2, 2] == pytest.approx(2 / 3)  # empty: base rate
+    assert t.values[0, 0] == pytest.approx(2 / 3)
+    assert t.weight[1, 0] == pytest.approx(1.5)
+    # smoothing: one pseudo-image at the base rate 2/3
+    ts = confidence_table(yes, total, good, size=4, smoothing=1.0)
+    assert ts.values[1, 0] == pytest.approx((1.25 + 2 / 3) / 2.5)
+    # majority labels: A yes (3 of 4), B no, C a tie (1/2)
+    tm = table_from_votes(yes, total, ConsensusConfig(initial_votes=4, max_votes=4,
+                                                      labels="majority", smoothing=0.0))
+    assert tm.values[1, 0] == pytest.approx((0.75 + 0.25) / 1.5)
+
+
+def test_fig7_reference_values():
+    assert PAPER_FIG7.set_index(["yes", "no"]).loc[(2, 1)].tolist() == [0.85, 0.68]
+    assert len(PAPER_FIG7) == 7
+
+
+# ---------------------------------------------------------------- simulated votes
+
+def test_votes_same_whoever_asks_and_no_repeat_worker():
+    pool = WorkerPool.create(WorkerModel(n_workers=30), seed=3)
+    df = candidates(400, 0.3, seed=1)
+    task = make_task(pool.model, "n1", df, 0.9, 0.5)
+    a, b = SimulatedVotes(pool, task, 7), SimulatedVotes(pool, task, 7)
+    rows = np.array([5, 17, 300])
+    lazy = [a.slot(j, rows) for j in range(4)]
+    wb, vb = b.matrix(4)
+    for j in range(4):
+        assert np.array_equal(lazy[j][0], wb[rows, j]) and np.array_equal(lazy[j][1], vb[rows, j])
+    assert a.simulated == 12 and b.simulated == 1600
+    wsorted = np.sort(wb, axis=1)
+    assert not (wsorted[:, 1:] == wsorted[:, :-1]).any()  # never the same worker twice on an image
+
+
+def test_perfect_workers_accept_exactly_the_positives_with_fewest_votes():
+    pool = WorkerPool.create(PERFECT, seed=1)
+    df = candidates(500, 0.2)
+    cfg = ConsensusConfig(n_initial=100, initial_votes=10)
+    res = dynamic_consensus(SimulatedVotes(pool, make_task(PERFECT, "n1", df, 1.0, 0.0), 5), cfg, "n1", 5)
+    assert np.array_equal(res.accepted, df["is_positive"].to_numpy())
+    assert res.consensus
+    assert res.total_votes == 100 * 10 + 400 * 1  # the subset's 10 each, then one vote decides
+    assert res.table.votes_to_reach(0.99) == 1
+
+
+def test_pure_spammers_never_reach_consensus():
+    pool = WorkerPool.create(SPAMMERS, seed=2)
+    cfg = ConsensusConfig()
+    for s in range(8):
+        df = candidates(300, 0.3, seed=s)
+        wnid = f"n{s}"
+        res = dynamic_consensus(SimulatedVotes(pool, make_task(SPAMMERS, wnid, df, 1.0, 0.0), 9), cfg, wnid, 9)
+        assert not res.consensus and res.accepted.sum() == 0
+        assert res.table.max_confidence() < 0.9
+        assert res.total_votes == 100 * 10  # no votes spent beyond the initial subset
+
+
+def test_harder_synset_needs_more_votes():
+    model = WorkerModel()
+    pool = WorkerPool.create(model, seed=4)
+    df = candidates(3000, 0.3, seed=4)
+    easy = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.1), size=3)
+    hard = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.9), size=3)
+    assert easy[1, 0] > hard[1, 0] and easy[3, 0] > hard[3, 0]
+    assert easy[0, 0] == pytest.approx(0.3) and hard[0, 0] == pytest.approx(0.3)  # the prior
+
+
+# ---------------------------------------------------------------- baselines
+
+def test_dawid_skene_beats_majority_vote_with_spammers():
+    rng = np.random.default_rng(11)
+    n, k, n_workers = 1500, 5, 60
+    truth = rng.random(n) < 0.3
+    spammer = np.arange(n_workers) < 24  # 40% of workers say yes 90% of the time
+    workers = np.stack([rng.permutation(n_workers)[:k] for _ in range(n)])
+    right = rng.random((n, k)) < 0.85
+    honest_vote = np.where(right, truth[:, None], ~truth[:, None])
+    votes = np.where(spammer[workers], rng.random((n, k)) < 0.9, honest_vote).astype(np.int8)
+    mv = majority_vote(votes, k)
+    long = pd.DataFrame({"task": np.repeat(np.arange(n), k), "worker": workers.ravel(),
+                         "label": votes.ravel().astype(int)})
+    ds = dawid_skene(long).reindex(np.arange(n)).to_numpy() >= 0.5
+    acc_mv, acc_ds = (mv == truth).mean(), (ds == truth).mean()
+    assert acc_ds > acc_mv + 0.05, (acc_mv, acc_ds)
+
+
+def test_majority_vote_ties_reject_and_missing_votes():
+    v = np.array([[1, 0, -1], [1, 1, 0], [0, -1, -1], [-1, -1, -1]], np.int8)
+    assert majority_vote(v, 3).tolist() == [False, True, False, False]
+    assert majority_vote(v, 1).tolist() == [True, True, False, False]
+
+
+class FakeWorld:
+    """Just enough of World for the pipeline: synsets, candidates, dedup."""
+
+    def __init__(self, n: int = 3):
+        self.synsets = pd.DataFrame({"subtree": "mammal", "depth": np.arange(n) + 2,
+                                     "imageability": 1.0, "confusability": 0.0},
+                                    index=[f"n{i:08d}" for i in range(n)])
+
+    def candidates(self, wnid, queries=None, amount=1.0):
+        i = int(wnid[1:])
+        df = candidates(int(200 * amount), 0.25, seed=i)
+        return df.assign(wnid=wnid)
+
+    def dedup(self, df):
+        return df
+
+
+def test_clean_synsets_pipeline_and_cost_precision(tmp_path):
+    world = FakeWorld(3)
+    cfg = ConsensusConfig(n_initial=50)
+    res = clean_synsets(world, list(world.synsets.index), PERFECT, cfg, seed=1, queries=None,
+                        keep_votes=list(world.synsets.index), progress=False)
+    s = res.summary.set_index("wnid")
+    assert (s["precision"] == 1.0).all() and (s["recall"] == 1.0).all()
+    assert (s["accepted"] == 50).all() and (s["votes"] == 50 * 10 + 150).all()
+    assert len(res.clean) == 150 and res.clean["is_positive"].all()
+    cp = cost_precision(list(res.records.values()), cfg, accept_grid=(0.99,), ks=(1, 3),
+                        ds_thresholds=(0.5,)).set_index(["method", "parameter"])
+    assert cp.loc[("majority vote", "k=1"), "precision"] == 1.0
+    assert cp.loc[("majority vote", "k=3"), "votes_per_image"] == 3.0
+    assert cp.loc[("dynamic consensus (paper)", "accept=0.99"), "votes_per_image"] == pytest.approx(650 / 200)
+    with pytest.raises(UserError, match="02_clean_with_crowd"):
+        load_clean_set(tmp_path)
+
+
+def test_fit_worker_model_recovers_a_planted_model():
+    df = candidates(400, 0.4, seed=3)
+    truth_model = WorkerModel(skill_careful=2.2, beta_confusability=3.0)
+    pool = WorkerPool.create(truth_model, seed=2009)
+    fs = [FitSynset("n1", "cat.n.01", df, 0.95, 0.2), FitSynset("n2", "burmese_cat.n.01", df, 0.95, 0.9)]
+    ys, ns = PAPER_FIG7["yes"].to_numpy(), PAPER_FIG7["no"].to_numpy()
+    planted = PAPER_FIG7.copy()
+    planted["cat.n.01"] = expected_table(pool, fs[0], 3)[ys, ns]
+    planted["burmese_cat.n.01"] = expected_table(pool, fs[1], 3)[ys, ns]
+    fit = fit_worker_model(fs, WorkerModel(), seed=2009, paper=planted,
+                           params={"skill_careful": (0, 6), "beta_confusability": (0, 8)})
+    assert fit.params["skill_careful"] == pytest.approx(2.2, abs=0.05)
+    assert fit.params["beta_confusability"] == pytest.approx(3.0, abs=0.1)
+    assert fit.rmse < 1e-3 < fit.rmse_start
+
+
+# ---------------------------------------------------------------- real votes from a CSV
+
+HEADER = "wnid,image_id,worker_id,vote\n"
+
+
+def _csv(tmp_path, body: str, header: str = HEADER):
+    p = tmp_path / "votes.csv"
+    p.write_text(header + body)
+    return p
+
+
+def test_votes_csv_names_the_bad_line(tmp_path):
+    known = {"n02123394", "n02121620"}
+    p = _csv(tmp_path, "n02123394,i1,w1,1\n", header="wnid,image_id,worker,vote\n")
+    with pytest.raises(InputDataError, match=r"votes\.csv:1: missing column\(s\) worker_id"):
+        read_votes_csv(p, known)
+    p = _csv(tmp_path, "n02123394,i1,w1,1\nn99999999,i1,w2,1\n")
+    with pytest.raises(InputDataError, match=r"votes\.csv:3: unknown wnid 'n99999999'"):
+        read_votes_csv(p, known)
+    p = _csv(tmp_path, "n02123394,i1,w1,1\nn02123394,i1,w2,0\nn02123394,i2,w1,2\n")
+    with pytest.raises(InputDataError, match=r"votes\.csv:4: vote must be 0 or 1, got '2'"):
+        read_votes_csv(p, known)
+    p = _csv(tmp_path, "n02123394,i1,w1,1\nn02123394,i2,w1,0\nn02123394,i1,w1,0\n")
+    with pytest.raises(InputDataError, match=r"votes\.csv:4: duplicate vote: worker 'w1' already voted "
+                                             r"on image 'i1' of n02123394 at line 2"):
+        read_votes_csv(p, known)
+    t = read_votes_csv(p, known, skip_bad=True)
+    assert [s.line for s in t.skipped] == [4] and len(t.votes) == 2
+    p = _csv(tmp_path, "n02123394,i1,w1,1\n,i1,w2,1\nn99999999,i1,w3,yes\n")
+    t = read_votes_csv(p, known, skip_bad=True)
+    assert [s.line for s in t.skipped] == [3, 4] and t.votes["line"].tolist() == [2]
+    assert "vote must be 0 or 1, got 'yes'" in t.skipped[1].reason and "unknown wnid" in t.skipped[1].reason
+
+
+def test_consensus_on_real_votes(tmp_path):
+    # synset A: 12 images with 10 unanimous votes each (first 6 good), 8 more with 3 votes
+    rows = []
+    for i in range(20):
+        good = i < 6 or 12 <= i < 15
+        for w in range(10 if i < 12 else 3):
+            rows.append(f"n02123394,img{i:02d},w{(i + w) % 13},{int(good)},{100 * i + w}")
+    p = _csv(tmp_path, "\n".join(rows) + "\n", header="wnid,image_id,worker_id,vote,time\n")
+    images, summary = clean_from_votes(read_votes_csv(p, {"n02123394"}), ConsensusConfig(smoothing=0.0))
+    acc = images.set_index("image_id")["accepted"]
+    assert sorted(acc[acc].index) == [f"img{i:02d}" for i in list(range(6)) + [12, 13, 14]]
+    assert summary["initial"].item() == 12 and summary["consensus"].item()
+    assert images.set_index("image_id").loc["img13", "n_votes"] == 1
