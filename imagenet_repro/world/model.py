@@ -1,0 +1,399 @@
+"""The simulated world, statistical level: what the 2008 web held for each synset.
+
+Why: the paper's candidate collection (Sec 3.1) ran on live image search engines; offline,
+a seeded generative world stands in for them. It states its assumptions and nothing else:
+no outcome of an experiment (precision of raw results, candidates per synset, dataset
+precision) is written into it; those come out of the methods running on its data.
+
+Assumptions (each a field of WorldConfig, defaults in brackets):
+
+1. Appearance. Each synset has a latent vector (LATENT_DIM = 64): a root's is N(0, I); a
+   synset's is the mean of its parents' plus N(0, decay**(2 (depth - 1)) I) [decay 0.85],
+   so noise shrinks with depth and deep siblings look alike (Siamese vs Burmese cat).
+   Subtree roots are independent.
+2. Web availability. A synset's images on the web (all languages) are lognormal [median
+   8,000, sigma 1.8], times (1 + hyponyms) ** generality [0.25]: general words have more
+   pictures. Heavy-tailed: a few synsets have almost none. Any WordNet noun has one (the
+   other senses of a query word need theirs), keyed by its offset.
+3. Mixture. An inner synset's web images show the synset itself with probability
+   inner_self_share [0.35], else one of its descendants, chosen by their availability; a
+   leaf's images show the leaf. The truth of an image is fixed (a hash of its id).
+4. Imageability in [0, 1]: Beta(8, 2); halved [non_visual_penalty 0.5] when the first
+   words of the gloss define the synset by age, sex or maturity ("two-year-old horse",
+   "mature female of ..."), which a picture cannot show. It raises the difficulty of the
+   images (workers then fail to agree).
+5. Diversity in [0, 1]: Beta(4, 4) on the logit scale shifted by
+   diversity_generality * log(1 + hyponyms) [0.3]: an inner synset mixes its descendants.
+6. Languages of the pages: en .55, zh .10, es .06, it .03, nl .02, other .24 (assumed
+   2008 web shares). A query reaches the images whose page is in its language.
+7. Search (see web.py): a query word returns every WordNet noun sense it names, the parent
+   and siblings of the queried synset on related_mention_rate [5%] of their pages, and junk
+   (pages mentioning the word without showing it): lognormal per word [median 40,000 x
+   language share, sigma 1.0]. An expanded query ("whippet dog") matches on-topic pages at
+   expansion_on_topic_rate [35%] and off-topic pages (junk, senses not under "dog") at
+   expansion_off_topic_rate [3%]. Engines (web.DEFAULT_ENGINES): caps 1000/1000/600/300,
+   coverage .6/.5/.35/.2, relevance boost 3/2.5/2/1.5. Images are picked by popularity,
+   Zipf with exponent popularity_alpha [0.6].
+8. Copies: copied_share [30%] of web images have 1..max_copies [3] altered copies; a
+   result is the original or one of its copies with equal chance.
+9. Difficulty of an image: logit-normal around base + diversity and (1 - imageability) of
+   its true synset [0.15 + 0.3 d + 0.4 (1 - i), logit sd 0.8]; junk around 0.15.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+import pandas as pd
+from scipy.special import betaincinv, expit, logit
+from tqdm.auto import tqdm
+
+from ..errors import UserError
+from ..hierarchy import Hierarchy, load_hierarchy
+from ..wordnet import wordnet
+from . import web
+from .web import (DEFAULT_ENGINES, LANGUAGES, SOURCES, TAG_AVAIL, TAG_DIFF, TAG_DIVERS,
+                  TAG_IMAGE, TAG_JUNK, TAG_LATENT, EngineSpec, normal, text_key, uniform)
+
+LATENT_DIM = 64
+JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
+_NON_VISUAL = re.compile(r"\b(?:young|yearling|year|years|adult|mature|juvenile|female|male|"
+                         r"castrated|unweaned|pregnant|newborn|infant|old)\b")
+
+
+@dataclass(frozen=True)
+class WorldConfig:
+    """Every generative assumption of the statistical world (see the module docstring)."""
+
+    seed: int = 2009
+    latent_decay: float = 0.85
+    availability_median: float = 8000.0
+    availability_sigma: float = 1.8
+    availability_generality: float = 0.25
+    inner_self_share: float = 0.35
+    imageability_beta: tuple[float, float] = (8.0, 2.0)
+    non_visual_penalty: float = 0.5
+    diversity_beta: tuple[float, float] = (4.0, 4.0)
+    diversity_generality: float = 0.3
+    language_shares: tuple[float, ...] = (0.55, 0.10, 0.06, 0.03, 0.02, 0.24)
+    engines: tuple[EngineSpec, ...] = DEFAULT_ENGINES
+    related_mention_rate: float = 0.05
+    expansion_on_topic_rate: float = 0.35
+    expansion_off_topic_rate: float = 0.03
+    junk_median: float = 40000.0
+    junk_sigma: float = 1.0
+    popularity_alpha: float = 0.6
+    copied_share: float = 0.3
+    max_copies: int = 3
+    difficulty_base: float = 0.15
+    difficulty_diversity: float = 0.3
+    difficulty_imageability: float = 0.4
+    difficulty_sigma: float = 0.8
+    junk_difficulty: float = 0.15
+
+    def __post_init__(self) -> None:
+        if len(self.language_shares) != len(LANGUAGES):
+            raise UserError(f"language_shares needs {len(LANGUAGES)} values ({', '.join(LANGUAGES)})")
+        if not self.engines:
+            raise UserError("the world needs at least one search engine")
+        for e in self.engines:
+            if e.cap < 1 or not 0 < e.coverage <= 1 or e.relevance <= 0:
+                raise UserError(f"engine {e.name!r}: cap >= 1, 0 < coverage <= 1, relevance > 0")
+        for name in ("inner_self_share", "related_mention_rate", "expansion_on_topic_rate",
+                     "expansion_off_topic_rate", "copied_share", "non_visual_penalty"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise UserError(f"WorldConfig.{name} must be in [0, 1], got {getattr(self, name)}")
+        if not 0 <= self.popularity_alpha < 5:
+            raise UserError("WorldConfig.popularity_alpha must be in [0, 5)")
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain values, for notebook parameters and cache keys."""
+        return dataclasses.asdict(self)
+
+
+def _beta(u: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
+    return betaincinv(ab[0], ab[1], u)
+
+
+class World:
+    """The seeded simulated world over a hierarchy: latents, availability, search results.
+
+    Cheap to build; every per-synset quantity is a hash of (seed, WordNet offset), so a
+    synset gets the same values in any hierarchy that holds its ancestors.
+    """
+
+    def __init__(self, hierarchy: Hierarchy | None = None, config: WorldConfig | None = None):
+        self.hierarchy = hierarchy if hierarchy is not None else load_hierarchy()
+        self.config = config if config is not None else WorldConfig()
+        cfg, h = self.config, self.hierarchy
+        table = h.synsets
+        n = len(table)
+        wnids = list(table.index)
+        self._row = {w: i for i, w in enumerate(wnids)}
+        self._offsets = np.array([int(w[1:]) for w in wnids], np.int64)
+        self._offset_row = {int(o): i for i, o in enumerate(self._offsets)}
+        self._desc = h.descendant_matrix()
+        n_hypo = self._desc.sum(axis=1) - 1
+        depth = table["depth"].to_numpy()
+        seed = cfg.seed
+        off = self._offsets
+
+        # 1. latent appearance, parents before children (a parent is always taller)
+        z = normal(seed, off[:, None], TAG_LATENT, np.arange(LATENT_DIM)[None, :])
+        latent = np.zeros((n, LATENT_DIM))
+        parents = [[self._row[p] for p in h.parents[w]] for w in wnids]
+        for i in np.argsort(-table["height"].to_numpy(), kind="stable"):
+            ps = parents[i]
+            base = latent[ps].mean(axis=0) if ps else 0.0
+            latent[i] = base + cfg.latent_decay ** (depth[i] - 1) * z[i]
+        self.latent = latent.astype(np.float32)
+        norm = np.linalg.norm(self.latent, axis=1, keepdims=True)
+        self._unit = self.latent / np.maximum(norm, 1e-12)
+
+        # 2-5. availability, mixture, imageability, diversity
+        self._availability = self._availability_from(off, n_hypo)
+        self._build_mixture()
+        gloss_cue = np.array([bool(_NON_VISUAL.search(" ".join(g.split()[:6])))
+                              for g in table["gloss"]])
+        imageability = _beta(uniform(seed, off, TAG_IMAGE), cfg.imageability_beta)
+        imageability = np.where(gloss_cue, imageability * cfg.non_visual_penalty, imageability)
+        diversity = expit(logit(_beta(uniform(seed, off, TAG_DIVERS), cfg.diversity_beta))
+                          + cfg.diversity_generality * np.log1p(n_hypo))
+        self._imageability = imageability
+        self._diversity = diversity
+
+        wn = wordnet()
+        n_senses = np.array([len(wn.synsets(wn.synset_from_pos_and_offset("n", int(o)).lemma_names()[0],
+                                            pos="n")) for o in off], np.int16)
+        self.synsets = pd.DataFrame({
+            "name": table["name"], "lemma": table["lemma"], "subtree": table["subtree"],
+            "depth": table["depth"], "height": table["height"], "is_leaf": table["is_leaf"],
+            "availability": self._availability,
+            "imageability": imageability,
+            "diversity": diversity,
+            "confusability": self._confusability(),
+            "n_senses": n_senses,
+            "non_visual_gloss": gloss_cue,
+            "index": np.arange(n, dtype=np.int64),
+        }, index=table.index)
+
+    # ---------------------------------------------------------------- per-synset properties
+    def _availability_from(self, offsets: np.ndarray, n_hypo: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        z = normal(cfg.seed, offsets, TAG_AVAIL)
+        return (cfg.availability_median * np.power(1.0 + n_hypo, cfg.availability_generality)
+                * np.exp(cfg.availability_sigma * z))
+
+    def availability_of(self, offset: int) -> float:
+        """Expected web images of any WordNet noun synset (all languages, amount 1)."""
+        row = self._offset_row.get(int(offset))
+        if row is not None:
+            return float(self._availability[row])
+        return float(self._availability_from(np.array([offset], np.int64),
+                                             np.array([_wordnet_hyponym_count(int(offset))]))[0])
+
+    def junk_size(self, word: str, lang: int) -> float:
+        """Pages in one language that mention a word without showing it (amount 1)."""
+        cfg = self.config
+        z = float(normal(cfg.seed, text_key(word), TAG_JUNK))
+        return cfg.junk_median * cfg.language_shares[lang] * float(np.exp(cfg.junk_sigma * z))
+
+    def _build_mixture(self) -> None:
+        """Flat cumulative tables: which synset an image of pool i shows."""
+        cfg = self.config
+        members, cums, starts = [], [], [0]
+        for i in range(len(self._offsets)):
+            d = np.flatnonzero(self._desc[i])
+            others = d[d != i]
+            if others.size == 0:
+                m, w = np.array([i]), np.array([1.0])
+            else:
+                a = self._availability[others]
+                m = np.r_[i, others]
+                w = np.r_[cfg.inner_self_share, (1 - cfg.inner_self_share) * a / a.sum()]
+            c = np.cumsum(w)
+            c[-1] = 1.0
+            members.append(m)
+            cums.append(i + c)
+            starts.append(starts[-1] + m.size)
+        self._mix_members = np.concatenate(members).astype(np.int64)
+        self._mix_cum = np.concatenate(cums)
+        self._mix_end = np.array(starts[1:], np.int64)
+
+    def _mixture_draw(self, pool_rows: np.ndarray, u: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(self._mix_cum, pool_rows + u, side="right")
+        pos = np.minimum(pos, self._mix_end[pool_rows] - 1)
+        return self._mix_members[pos]
+
+    def _confusability(self, chunk: int = 512) -> np.ndarray:
+        """Cosine similarity to the most similar synset that is neither ancestor nor descendant."""
+        n = len(self._unit)
+        out = np.full(n, np.nan, np.float32)
+        for a in range(0, n, chunk):
+            sim = self._unit[a:a + chunk] @ self._unit.T
+            related = self._desc[a:a + chunk] | self._desc[:, a:a + chunk].T
+            sim[related] = -np.inf
+            best = sim.max(axis=1)
+            out[a:a + chunk] = np.where(np.isfinite(best), best, np.nan)
+        return out
+
+    def _related(self, s: int) -> np.ndarray:
+        """Parents and siblings of a synset (not itself, not its descendants)."""
+        w = self.synsets.index[s]
+        rel = set()
+        for p in self.hierarchy.parents[w]:
+            rel.add(self._row[p])
+            rel.update(self._row[c] for c in self.hierarchy.children[p])
+        rel.discard(s)
+        rows = np.array(sorted(rel), np.int64)
+        return rows[~self._desc[s, rows]] if rows.size else rows
+
+    def _is_descendant(self, s: int, true: np.ndarray) -> np.ndarray:
+        out = np.zeros(true.size, bool)
+        m = true >= 0
+        out[m] = self._desc[s, true[m]]
+        return out
+
+    def _similarity_to(self, s: int, true: np.ndarray) -> np.ndarray:
+        sims = self._unit @ self._unit[s]
+        return np.where(true >= 0, sims[np.maximum(true, 0)], 0.0).astype(np.float32)
+
+    def _difficulty(self, true: np.ndarray, wid: np.ndarray) -> np.ndarray:
+        cfg = self.config
+        t = np.maximum(true, 0)
+        mean = np.where(true >= 0,
+                        cfg.difficulty_base + cfg.difficulty_diversity * self._diversity[t]
+                        + cfg.difficulty_imageability * (1 - self._imageability[t]),
+                        cfg.junk_difficulty)
+        mean = np.clip(mean, 0.02, 0.98)
+        return expit(logit(mean) + cfg.difficulty_sigma * normal(cfg.seed, wid, TAG_DIFF)).astype(np.float32)
+
+    # ---------------------------------------------------------------- public API
+    def similarity(self, a_wnids: str | Sequence[str], b_wnids: str | Sequence[str]) -> np.ndarray:
+        """Cosine similarities of latents, [len(a), len(b)]; a str drops its axis."""
+        ia = self._rows(a_wnids)
+        ib = self._rows(b_wnids)
+        sim = self._unit[np.atleast_1d(ia)] @ self._unit[np.atleast_1d(ib)].T
+        if np.ndim(ia) == 0:
+            sim = sim[0]
+        if np.ndim(ib) == 0:
+            sim = sim[..., 0]
+        return sim
+
+    def _rows(self, wnids: str | Sequence[str]) -> int | np.ndarray:
+        if isinstance(wnids, str):
+            return self._row[self.hierarchy.check(wnids)]
+        return np.array([self._row[self.hierarchy.check(w)] for w in wnids], np.int64)
+
+    def default_queries(self, wnid: str) -> list[Any]:
+        """The project's queries (collect.queries) if present, else the WordNet synonyms."""
+        try:
+            from ..collect.queries import queries_for
+        except ImportError:
+            return web.lemma_queries(wnid)
+        return list(queries_for(wnid))
+
+    def _arrays(self, wnid: str, queries: Iterable[Any] | None, amount: float,
+                full: bool) -> dict[str, Any]:
+        self.hierarchy.check(wnid)
+        if not np.isfinite(amount) or amount <= 0:
+            raise UserError(f"amount must be a positive number, got {amount!r}")
+        qs = self.default_queries(wnid) if queries is None else list(queries)
+        return web.simulate_synset(self, wnid, qs, float(amount), full=full)
+
+    def candidates(self, wnid: str, queries: Iterable[Any] | None = None,
+                   amount: float = 1.0) -> pd.DataFrame:
+        """Raw search results for one synset, one row per result (see WORLD_CONTRACT)."""
+        a = self._arrays(wnid, queries, amount, full=True)
+        return self._frame(wnid, a)
+
+    def _frame(self, wnid: str, a: dict[str, Any]) -> pd.DataFrame:
+        n = a["web_image_id"].size
+        s_off = int(wnid[1:])
+        texts = [q.text for q in a["queries"]]
+        cats = list(dict.fromkeys(texts))
+        qcode = np.array([cats.index(t) for t in texts], np.int32)[a["query"]] if n else np.empty(0, np.int32)
+        true = a["true"]
+        uniq, inv = np.unique(true, return_inverse=True)
+        true_cats = [("" if t < 0 else self.synsets.index[t]) for t in uniq]
+        if "" not in true_cats:
+            true_cats, inv = [""] + true_cats, inv + 1
+        return pd.DataFrame({
+            "candidate_id": (np.int64(s_off) << np.int64(32)) + np.arange(n, dtype=np.int64),
+            "wnid": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[wnid]),
+            "query": pd.Categorical.from_codes(qcode, categories=cats),
+            "engine": pd.Categorical.from_codes(a["engine"],
+                                                categories=[e.name for e in self.config.engines]),
+            "rank": a["rank"] + np.int32(1),
+            "web_image_id": a["web_image_id"],
+            "variant": a["variant"],
+            "true_wnid": pd.Categorical.from_codes(inv.astype(np.int32), categories=true_cats),
+            "is_positive": a["is_positive"],
+            "similarity": a["similarity"],
+            "difficulty": a["difficulty"],
+            "language": pd.Categorical.from_codes(a["language"], categories=list(LANGUAGES)),
+            "source": pd.Categorical.from_codes(a["source"], categories=list(SOURCES)),
+        })
+
+    @staticmethod
+    def dedup(candidates: pd.DataFrame) -> pd.DataFrame:
+        """One row per (synset, web image): the first by candidate_id (known truth)."""
+        missing = {"candidate_id", "wnid", "web_image_id"} - set(candidates.columns)
+        if missing:
+            raise UserError(f"dedup needs the columns {sorted(missing)}")
+        ordered = candidates.sort_values("candidate_id", kind="stable")
+        keep = ~ordered.duplicated(subset=["wnid", "web_image_id"], keep="first")
+        return ordered[keep.to_numpy()].reset_index(drop=True)
+
+    def collect_summary(self, wnids: Iterable[str],
+                        queries_for: Callable[[str], Sequence[Any]] | None = None,
+                        amount: float = 1.0, progress: bool = True) -> pd.DataFrame:
+        """Per-synset counts of the raw collection, one synset at a time (never all rows)."""
+        rows = []
+        wnids = list(wnids)
+        for w in tqdm(wnids, desc="collecting candidates", disable=not progress):
+            qs = queries_for(w) if queries_for is not None else None
+            a = self._arrays(w, qs, amount, full=False)
+            rows.append({"wnid": w, **web.summarise(a)})
+        out = pd.DataFrame(rows).set_index("wnid")
+        out.insert(0, "subtree", self.synsets.loc[out.index, "subtree"])
+        out.insert(1, "depth", self.synsets.loc[out.index, "depth"])
+        out["availability"] = self.synsets.loc[out.index, "availability"]
+        return out
+
+    def render(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
+               size: tuple[int, int] | None = None):
+        """Pixels of one web image (or an altered copy), rendered on demand via render.py.
+
+        Key: (seed, WordNet offset of the true synset, web image id, variant); the offset
+        rather than a row number keeps renders the same in any hierarchy.
+        """
+        from .render import make_variant, render_junk, render_scene
+
+        seed = self.config.seed
+        wid = int(web_image_id)
+        if true_wnid == "":
+            synset_key = JUNK_RENDER_INDEX
+            base = render_junk(key=(seed, synset_key, wid, 0), size=size)
+        else:
+            i = self._row[self.hierarchy.check(true_wnid)]
+            synset_key = int(self._offsets[i])
+            base = render_scene(self.latent[i], float(self._diversity[i]),
+                                key=(seed, synset_key, wid, 0), style=style, size=size)
+        if int(variant) == 0:
+            return base
+        img = make_variant(base.image, int(variant), key=(seed, synset_key, wid, int(variant)))
+        same = img.shape == base.image.shape
+        return dataclasses.replace(base, image=img, box=base.box if same else None,
+                                   mask=base.mask if same else None)
+
+
+@lru_cache(maxsize=100_000)
+def _wordnet_hyponym_count(offset: int) -> int:
+    s = wordnet().synset_from_pos_and_offset("n", offset)
+    return sum(1 for _ in s.closure(lambda x: x.hyponyms()))
