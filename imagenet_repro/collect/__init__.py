@@ -1,0 +1,1 @@
+"""Candidate collection (paper Sec 3.1): queries, translations, duplicate removal."""
