@@ -246,6 +246,25 @@ def sample_images(images: pd.DataFrame, wnids: Iterable[str], n: int = 9, seed: 
     return pd.concat(parts)
 
 
+# ---------------------------------------------------------------- Fig 3
+
+def tree_of(hierarchy: Hierarchy, root: str) -> dict:
+    """The subtree under ``root`` as a tree for drawing: each synset hangs under the parent
+    on its shortest path from ``root`` (WordNet is a DAG; Fig 3 draws trees)."""
+    hierarchy.check(root)
+    order = hierarchy.descendants(root)  # breadth-first: a parent comes before its children
+    inside = set(order)
+    depth = {root: 0}
+    parent: dict[str, str] = {}
+    for w in order[1:]:
+        ps = [p for p in hierarchy.parents[w] if p in inside and p in depth]
+        best = min(ps, key=lambda p: (depth[p], p))
+        parent[w] = best
+        depth[w] = depth[best] + 1
+    names = {w: hierarchy.synsets.at[w, "lemma"] for w in order}
+    return {"root": root, "parent": parent, "order": order, "names": names}
+
+
 # ---------------------------------------------------------------- Fig 6 and density
 
 def depth_distribution(hierarchy: Hierarchy, counts: pd.Series, subtree: str = "mammal") -> pd.DataFrame:
