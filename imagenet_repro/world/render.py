@@ -517,7 +517,7 @@ def _finish(img: np.ndarray, rng: np.random.Generator, spread: float, blur_p: fl
     H, W = img.shape[:2]
     r = rng.normal(0, 1, 7)
     gain = np.exp(r[0] * (0.04 + 0.14 * spread))
-    gx, gy = r[1] * (0.08 + 0.25 * spread), r[2] * (0.08 + 0.25 * spread)
+    gx, gy = r[1] * (0.03 + 0.3 * spread), r[2] * (0.03 + 0.3 * spread)
     cast = np.exp(r[3:6] * (0.015 + 0.05 * spread)).astype(np.float32)
     fx = (gain * (1 + gx * (np.arange(W, dtype=np.float32) / W - 0.5))).astype(np.float32)
     fy = (1 + gy * (np.arange(H, dtype=np.float32) / H - 0.5)).astype(np.float32)
