@@ -63,10 +63,11 @@ def test_availability_heavy_tailed(world):
     assert np.mean(a) > 1.5 * med
 
 
-def test_same_seed_same_frame_other_seed_differs(hier):
-    a = World(hier, WorldConfig(seed=7)).candidates(WHIPPET, amount=0.2)
-    b = World(hier, WorldConfig(seed=7)).candidates(WHIPPET, amount=0.2)
-    c = World(hier, WorldConfig(seed=8)).candidates(WHIPPET, amount=0.2)
+def test_same_seed_same_frame_other_seed_differs(world, hier):
+    qs = ["whippet", "whippet dog", Query("lebrel", "es")]
+    a = world.candidates(WHIPPET, qs, amount=0.2)
+    b = World(hier, WorldConfig(seed=2009)).candidates(WHIPPET, qs, amount=0.2)
+    c = World(hier, WorldConfig(seed=8)).candidates(WHIPPET, qs, amount=0.2)
     pd.testing.assert_frame_equal(a, b)
     assert (pd.util.hash_pandas_object(a, index=True).to_numpy()
             == pd.util.hash_pandas_object(b, index=True).to_numpy()).all()
@@ -197,3 +198,15 @@ def test_bad_input(world):
     with pytest.raises(UserError, match="coverage"):
         from imagenet_repro.world import EngineSpec
         WorldConfig(engines=(EngineSpec("x", cap=10, coverage=2.0, relevance=1.0),))
+
+
+def test_render_is_keyed_by_seed_synset_image_and_variant(world):
+    a = world.render(WHIPPET, 12345)
+    b = world.render(WHIPPET, 12345)
+    assert a.image.dtype == np.uint8 and a.image.ndim == 3 and a.box is not None
+    assert np.array_equal(a.image, b.image)
+    other = world.render(WHIPPET, 12346)
+    assert a.image.shape != other.image.shape or not np.array_equal(a.image, other.image)
+    v = world.render(WHIPPET, 12345, variant=1)
+    assert v.image.shape != a.image.shape or not np.array_equal(a.image, v.image)
+    assert world.render("", 12345).box is None
