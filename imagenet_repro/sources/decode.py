@@ -137,7 +137,8 @@ def decode_image(path: Path | str, max_pixels: int | None = DEFAULT_MAX_PIXELS) 
     except (SyntaxError, ValueError, EOFError, struct.error, zlib.error, IndexError,
             TypeError, KeyError) as exc:
         msg = str(exc) or type(exc).__name__
-        reason = "unsupported" if "mode" in msg.lower() and "conver" in msg.lower() else "corrupt"
+        low = msg.lower()
+        reason = "unsupported" if "conver" in low and ("mode" in low or "not supported" in low) else "corrupt"
         raise _skip(path, reason, msg) from None
 
 

@@ -25,8 +25,8 @@ The generative assumptions, all of them (nothing here knows about any experiment
 
 Sizes are ``(width, height)`` as in "400x350"; boxes are ``(x0, y0, x1, y1)`` in pixel-edge
 coordinates (0-based, x1/y1 exclusive) of the visible object; the mask is its visible
-pixels. Everything is drawn with OpenCV into numpy arrays; one 400x350 image takes a few
-milliseconds (see benchmarks/render_throughput.py).
+pixels. Everything is drawn with OpenCV into numpy arrays; one 400x350 image takes about
+12-20 ms on one core (see benchmarks/render_throughput.py).
 """
 
 from __future__ import annotations
