@@ -92,7 +92,7 @@ def fig1_branches(branches: dict[str, list[dict]], mode: str, source: str = "") 
     """
     style()
     ncols = max(len(v) for v in branches.values())
-    fig, axes = plt.subplots(len(branches), ncols, figsize=(2.1 * ncols, 2.55 * len(branches)),
+    fig, axes = plt.subplots(len(branches), ncols, figsize=(2.1 * ncols, 2.9 * len(branches)),
                              squeeze=False)
     for r, (branch, items) in enumerate(branches.items()):
         for c in range(ncols):
@@ -113,7 +113,7 @@ def fig1_branches(branches: dict[str, list[dict]], mode: str, source: str = "") 
     fig.suptitle(f"Fig 1 ({mode_label(mode)}): two root-to-leaf branches, mammal (top) and vehicle "
                  f"(bottom); 9 randomly sampled images per synset" + (f"\n{source}" if source else ""),
                  fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95 if not source else 0.92))
+    fig.tight_layout(rect=(0, 0, 1, 0.95 if not source else 0.92), h_pad=2.5)
     return fig
 
 
@@ -307,18 +307,130 @@ def fig6_depth(panels: list[dict]) -> plt.Figure:
 def table1_figure(table: pd.DataFrame) -> plt.Figure:
     """Table 1 drawn as a table: the paper's Y/N, and the artifact's ImageNet row beside it."""
     style()
-    fig, ax = plt.subplots(figsize=(13, 0.5 * len(table) + 1.4))
+    measured = [p for p in table.index if table.loc[p, "mode"] != "quoted"]
+    h_table, h_notes = 0.3 * (len(table) + 1), 0.17 * len(measured) + 0.2
+    fig, ax = plt.subplots(figsize=(13, h_table + h_notes + 0.5))
     ax.axis("off")
     cols = [c for c in table.columns if c not in ("how",)]
     cells = [[prop] + [str(table.loc[prop, c]) for c in cols] for prop in table.index]
-    tab = ax.table(cellText=cells, colLabels=["property"] + cols, loc="upper center", cellLoc="center")
+    share = h_table / (h_table + h_notes)
+    tab = ax.table(cellText=cells, colLabels=["property"] + cols, cellLoc="center",
+                   bbox=[0, 1 - share, 1, share])
     tab.auto_set_font_size(False)
     tab.set_fontsize(9)
-    tab.scale(1, 1.4)
     for i, prop in enumerate(table.index, start=1):
         v = str(table.loc[prop, "ImageNet (artifact)"])
         paper = str(table.loc[prop, "ImageNet (paper)"])
         tab[i, 1].set_facecolor("#e3f1e3" if v == paper else ("#f4e3e3" if v in "YN" else "#eeeeee"))
+    notes = "\n".join(f"{p} ({table.loc[p, 'mode']}): {table.loc[p, 'how']}" for p in measured)
+    ax.text(0.0, 1 - share - 0.04, notes, transform=ax.transAxes, fontsize=8, va="top", ha="left",
+            color="#333333")
     fig.suptitle("Table 1: properties of ImageNet vs other datasets; \"ImageNet (artifact)\" is measured "
-                 "where measurable (see the 'how' column of the CSV), else quoted", fontsize=10)
+                 "where measurable (mode: real data / SIMULATED), else quoted from the paper", fontsize=10)
+    return fig
+
+
+# ---------------------------------------------------------------- 01_collect_candidates: Sec 3.1
+
+def translation_coverage_bars(coverage: pd.DataFrame, mode: str = "real") -> plt.Figure:
+    """Share of synsets with at least one translation, per language (collect.queries)."""
+    style()
+    fig, ax = plt.subplots(figsize=(7.5, 3.4))
+    labels = [f"{r.name} ({i})\n{r.resource}" for i, r in coverage.iterrows()]
+    share = coverage["share"].to_numpy(dtype=float)
+    bars = ax.barh(labels[::-1], share[::-1], color=PALETTE.get(mode, PALETTE["real"]))
+    for b, (_, r) in zip(bars, coverage.iloc[::-1].iterrows()):
+        text = (f"{int(r.with_translation):,} of {int(r.synsets):,} ({r.share:.0%})"
+                if r.available else "not covered: resource missing")
+        ax.text(b.get_width() + 0.01, b.get_y() + b.get_height() / 2, text, va="center", fontsize=9)
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("share of synsets with >= 1 translation")
+    ax.tick_params(axis="y", labelsize=8)
+    ax.set_title(f"Translations of the queries ({mode_label(mode)}): "
+                 f"{int(coverage['synsets'].iloc[0]):,} synsets")
+    fig.tight_layout()
+    return fig
+
+
+def candidate_contact_sheet(images: list, correct: list, captions: list, title: str,
+                            mode: str = "simulated", ncols: int = 8, tile: int = 120) -> plt.Figure:
+    """Raw search results as thumbnails, framed green (correct) or red (incorrect)."""
+    style()
+    n = len(images)
+    nrows = max(1, int(np.ceil(n / ncols)))
+    fig, axes = plt.subplots(nrows, ncols, figsize=(1.55 * ncols, 1.75 * nrows + 0.5), squeeze=False)
+    for k, ax in enumerate(axes.ravel()):
+        ax.axis("off")
+        if k >= n:
+            continue
+        ax.imshow(_square_tile(images[k], tile))
+        colour = "#1a9641" if correct[k] else "#d7191c"
+        ax.add_patch(plt.Rectangle((0, 0), 1, 1, transform=ax.transAxes, fill=False,
+                                   lw=4, edgecolor=colour))
+        ax.set_title(captions[k], fontsize=6.5, pad=2, color=colour)
+    fig.suptitle(f"{title} ({mode_label(mode)}); green = correct, red = incorrect", fontsize=10)
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return fig
+
+
+def dedup_threshold_sweep(sweep: pd.DataFrame, distances: pd.DataFrame, threshold: int,
+                          mode: str = "simulated") -> plt.Figure:
+    """Left: Hamming distances of same / different web-image pairs; right: P/R vs threshold."""
+    style()
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(12, 4.2))
+    bins = np.arange(0, 66, 2) - 0.5
+    same = distances.loc[distances["same_image"], "distance"]
+    diff = distances.loc[~distances["same_image"], "distance"]
+    ax0.hist(diff, bins=bins, color="#999999", label=f"different web images ({len(diff):,} pairs)")
+    ax0.hist(same, bins=bins, color="#d62728", alpha=0.8, label=f"same web image ({len(same):,} pairs)")
+    ax0.axvline(threshold + 0.5, color="black", ls="--", lw=1)
+    ax0.text(threshold + 1, ax0.get_ylim()[1] * 0.9, f"threshold {threshold}", fontsize=9)
+    ax0.set_yscale("log")
+    ax0.set_xlabel("Hamming distance between 64-bit perceptual hashes")
+    ax0.set_ylabel("image pairs within a synset")
+    ax0.legend(fontsize=8, loc="upper right")
+    ax1.plot(sweep["threshold"], sweep["precision"], "o-", ms=3, label="precision")
+    ax1.plot(sweep["threshold"], sweep["recall"], "s-", ms=3, label="recall")
+    ax1.axvline(threshold, color="black", ls="--", lw=1)
+    ax1.set_ylim(0, 1.03)
+    ax1.set_xlabel("Hamming threshold (bits of 64)")
+    ax1.set_ylabel('pairwise "same web image" decisions')
+    ax1.legend(fontsize=9, loc="lower left")
+    fig.suptitle(f"Near-duplicate removal on rendered candidates ({mode_label(mode)}): "
+                 "perceptual hash vs the known web images", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.94))
+    return fig
+
+
+def candidates_per_synset(summary: pd.DataFrame, mode: str = "simulated",
+                          paper_candidates: float = 10_000, paper_precision: float = 0.10) -> plt.Figure:
+    """Candidates per synset after dedup and raw precision, per subtree (Sec 3.1)."""
+    style()
+    subtrees = list(dict.fromkeys(summary["subtree"]))
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(13, 0.38 * len(subtrees) + 2.4), sharey=True)
+    data0 = [summary.loc[summary["subtree"] == s, "unique"].to_numpy() for s in subtrees]
+    data1 = [summary.loc[summary["subtree"] == s, "raw_precision"].dropna().to_numpy() for s in subtrees]
+    labels = [f"{s} ({len(d)})" for s, d in zip(subtrees, data0)]
+    for ax, data in ((ax0, data0), (ax1, data1)):
+        ax.boxplot(data, vert=False, showfliers=False, widths=0.6,
+                   medianprops=dict(color="black"), patch_artist=True,
+                   boxprops=dict(facecolor=PALETTE["simulated"] if mode == "simulated" else PALETTE["real"],
+                                 alpha=0.35))
+        ax.scatter([np.mean(d) if len(d) else np.nan for d in data], range(1, len(data) + 1),
+                   marker="D", color="black", s=14, zorder=3, label="mean")
+    ax0.set_yticks(range(1, len(subtrees) + 1), labels)
+    ax0.invert_yaxis()
+    ax0.set_xscale("log")
+    ax0.axvline(paper_candidates, color=PALETTE["paper"], ls="--", lw=1.2,
+                label=f"paper: over {paper_candidates:,.0f} on average")
+    ax0.set_xlabel("candidates per synset after duplicate removal (log)")
+    ax0.legend(fontsize=8, loc="lower right")
+    ax1.axvline(paper_precision, color=PALETTE["paper"], ls="--", lw=1.2,
+                label=f"paper: around {paper_precision:.0%}")
+    ax1.set_xlim(0, 1)
+    ax1.set_xlabel("raw precision of the search results")
+    ax1.legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"Candidate collection per subtree ({mode_label(mode)}): "
+                 f"{len(summary):,} synsets; boxes = quartiles, diamonds = means", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig

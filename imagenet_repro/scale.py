@@ -246,6 +246,93 @@ def sample_images(images: pd.DataFrame, wnids: Iterable[str], n: int = 9, seed: 
     return pd.concat(parts)
 
 
+def branch_images_from_clean(world, clean: pd.DataFrame, branches: dict[str, list[tuple[str, str]]],
+                             n: int = 9, seed: int = 2009) -> dict[str, list[dict]]:
+    """Fig 1 from the simulated clean set: ``n`` random accepted images per synset, rendered.
+
+    Each item: label, wnid, images (list of HxWx3 uint8), available (clean images of the
+    synset), shown (the sampled clean-set rows).
+    """
+    from tqdm.auto import tqdm
+
+    wnids = [w for chain in branches.values() for _, w in chain]
+    picked = sample_images(clean, wnids, n=n, seed=seed)
+    sizes = clean.groupby("wnid").size()
+    by = {w: g for w, g in picked.groupby("wnid", sort=False)}
+    out: dict[str, list[dict]] = {}
+    bar = tqdm(total=len(picked), desc="rendering Fig 1", unit="image", leave=False)
+    for branch, chain in branches.items():
+        items = []
+        for label, w in chain:
+            g = by.get(w, picked.iloc[:0])
+            imgs = []
+            for t, i, v in zip(g["true_wnid"], g["web_image_id"], g["variant"]):
+                imgs.append(world.render(str(t), int(i), int(v)).image)
+                bar.update(1)
+            items.append({"label": label, "wnid": w, "images": imgs,
+                          "available": int(sizes.get(w, 0)), "shown": g})
+        out[branch] = items
+    bar.close()
+    return out
+
+
+def branch_images_from_source(source, branches: dict[str, list[tuple[str, str]]], n: int = 9,
+                              seed: int = 2009) -> dict[str, list[dict]]:
+    """Fig 1 from real photos (an ImageNet-layout folder, ``sources.ImageNetFolder``):
+    ``n`` random decodable images per synset; broken files are skipped (``source.skipped``)."""
+    from .sources import ImageSkipped
+
+    have = set(source.synsets())
+    out: dict[str, list[dict]] = {}
+    for branch, chain in branches.items():
+        items = []
+        for label, w in chain:
+            ids = [i for i, _ in source.images(w)] if w in have else []
+            rng = np.random.default_rng(np.random.SeedSequence([seed, int(w[1:])]))
+            imgs, shown = [], []
+            for k in rng.permutation(len(ids)):
+                if len(imgs) >= n:
+                    break
+                try:
+                    imgs.append(source.load(ids[k]))
+                    shown.append(ids[k])
+                except ImageSkipped:
+                    continue
+            items.append({"label": label, "wnid": w, "images": imgs, "available": len(ids),
+                          "shown": pd.DataFrame({"wnid": w, "image_id": shown})})
+        out[branch] = items
+    return out
+
+
+def image_sizes(branch_items: dict[str, list[dict]]) -> np.ndarray:
+    """(width, height) of every image shown in a Fig 1 set, for Table 1's FullRes."""
+    sizes = [(im.shape[1], im.shape[0]) for items in branch_items.values() for it in items
+             for im in it["images"]]
+    return np.array(sizes, dtype=np.int64).reshape(-1, 2)
+
+
+def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -> np.ndarray:
+    """(width, height) of ``n`` clean images drawn at random from the whole clean set, rendered."""
+    from tqdm.auto import tqdm
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, zlib_key("fullres")]))
+    take = np.sort(rng.choice(len(clean), size=min(n, len(clean)), replace=False))
+    rows = clean.iloc[take]
+    out = []
+    for t, i, v in tqdm(list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"])),
+                        desc="rendering for image sizes", unit="image", leave=False):
+        im = world.render(str(t), int(i), int(v)).image
+        out.append((im.shape[1], im.shape[0]))
+    return np.array(out, dtype=np.int64).reshape(-1, 2)
+
+
+def zlib_key(text: str) -> int:
+    """A stable integer for a seed from a text (crc32; Python's hash() is salted)."""
+    import zlib
+
+    return zlib.crc32(text.encode())
+
+
 # ---------------------------------------------------------------- Fig 3
 
 def tree_of(hierarchy: Hierarchy, root: str) -> dict:
@@ -329,12 +416,14 @@ class Table1Measurement:
     rule: str  # the threshold that gives Y
 
 
-def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy) -> Table1Measurement:
+def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy, mode: str = "simulated",
+                                 contrast: str = "") -> Table1Measurement:
     """Y when every image's label is a wnid of the hierarchy: one synset, never a bare word."""
     labels = pd.Series(list(labels), dtype=str)
     ok = labels.map(lambda w: w in hierarchy).mean() if len(labels) else float("nan")
-    return Table1Measurement("LabelDisam", f"{ok:.1%} of {len(labels):,} labels are WordNet synsets (wnids)",
-                             "Y" if ok == 1.0 else "N", "simulated", "all labels are wnids")
+    return Table1Measurement("LabelDisam", f"{ok:.1%} of {len(labels):,} labels are WordNet synsets (wnids)"
+                             + (f" ({contrast})" if contrast else ""),
+                             "Y" if ok == 1.0 else "N", mode, "all labels are wnids")
 
 
 def measure_clean(precision: float, n_synsets: int, mode: str = "simulated") -> Table1Measurement:
