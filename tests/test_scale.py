@@ -149,3 +149,31 @@ def test_populated_synsets_and_table1(hierarchy):
     assert t.loc["Segmented", "LabelMe (paper)"] == "Y" and t.loc["Clean", "TinyImage (paper)"] == "N"
     assert sc.measure_clean(0.25, 10).verdict == "N"
     assert sc.measure_full_resolution(np.array([[32, 32]]), "simulated").verdict == "N"
+
+
+def test_fig1_from_an_imagenet_folder_skips_broken_files(tmp_path):
+    from PIL import Image
+
+    from imagenet_repro.sources import ImageNetFolder
+
+    husky = tmp_path / "n02109961"
+    husky.mkdir()
+    for k in range(12):
+        Image.new("RGB", (40 + k, 30), (10 * k, 0, 0)).save(husky / f"n02109961_{k}.JPEG")
+    (husky / "n02109961_99.JPEG").write_bytes(b"not a jpeg")
+    dog = tmp_path / "n02084071"
+    dog.mkdir()
+    Image.new("RGB", (64, 48)).save(dog / "n02084071_1.JPEG")
+    branches = {"mammal": [("dog", "n02084071"), ("husky", "n02109961"), ("working dog", "n02103406")]}
+    src = ImageNetFolder(tmp_path)
+    items = sc.branch_images_from_source(src, branches, n=9, seed=3)["mammal"]
+    assert [len(it["images"]) for it in items] == [1, 9, 0]
+    assert [it["available"] for it in items] == [1, 13, 0]
+    sizes = sc.image_sizes({"mammal": items})
+    assert sizes.shape == (10, 2) and sizes[0].tolist() == [64, 48]
+    again = sc.branch_images_from_source(ImageNetFolder(tmp_path), branches, n=9, seed=3)["mammal"]
+    assert again[1]["shown"]["image_id"].tolist() == items[1]["shown"]["image_id"].tolist()
+    src = ImageNetFolder(tmp_path)  # asking for all 13 tries the broken file too
+    every = sc.branch_images_from_source(src, branches, n=13, seed=3)["mammal"]
+    assert len(every[1]["images"]) == 12
+    assert [s.path.name for s in src.skipped] == ["n02109961_99.JPEG"]
