@@ -38,6 +38,13 @@ Assumptions (each a field of WorldConfig, defaults in brackets):
    result is the original or one of its copies with equal chance.
 9. Difficulty of an image: logit-normal around base + diversity and (1 - imageability) of
    its true synset [0.15 + 0.3 d + 0.4 (1 - i), logit sd 0.8]; junk around 0.15.
+
+Outcomes, not inputs: the raw precision of a query follows from (2), (7) and the engines:
+within one language, junk pages outnumber a median synset's pictures about 5 to 1 and the
+engines' ranking boosts on-topic pictures 1.5-3x; rare and polysemous words come out worse.
+The number of candidates follows from the queries, the caps and the popularity overlap.
+None of these was adjusted to reach the paper's numbers (Sec 3.1: ~10% precision, >10K
+candidates per synset after duplicate removal); benchmarks/collect_statistical.py prints them.
 """
 
 from __future__ import annotations
