@@ -335,8 +335,8 @@ def table1_figure(table: pd.DataFrame) -> plt.Figure:
 def translation_coverage_bars(coverage: pd.DataFrame, mode: str = "real") -> plt.Figure:
     """Share of synsets with at least one translation, per language (collect.queries)."""
     style()
-    fig, ax = plt.subplots(figsize=(7.5, 3.4))
-    labels = [f"{r.name} ({i})\n{r.resource}" for i, r in coverage.iterrows()]
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    labels = [f"{r['name']} ({i})\n{r['resource']}" for i, r in coverage.iterrows()]
     share = coverage["share"].to_numpy(dtype=float)
     bars = ax.barh(labels[::-1], share[::-1], color=PALETTE.get(mode, PALETTE["real"]))
     for b, (_, r) in zip(bars, coverage.iloc[::-1].iterrows()):
@@ -348,7 +348,7 @@ def translation_coverage_bars(coverage: pd.DataFrame, mode: str = "real") -> plt
     ax.tick_params(axis="y", labelsize=8)
     ax.set_title(f"Translations of the queries ({mode_label(mode)}): "
                  f"{int(coverage['synsets'].iloc[0]):,} synsets")
-    fig.tight_layout()
+    fig.subplots_adjust(left=0.3, right=0.97, bottom=0.16, top=0.9)
     return fig
 
 
@@ -407,7 +407,7 @@ def candidates_per_synset(summary: pd.DataFrame, mode: str = "simulated",
     """Candidates per synset after dedup and raw precision, per subtree (Sec 3.1)."""
     style()
     subtrees = list(dict.fromkeys(summary["subtree"]))
-    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(13, 0.38 * len(subtrees) + 2.4), sharey=True)
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(13, 0.38 * len(subtrees) + 2.9), sharey=True)
     data0 = [summary.loc[summary["subtree"] == s, "unique"].to_numpy() for s in subtrees]
     data1 = [summary.loc[summary["subtree"] == s, "raw_precision"].dropna().to_numpy() for s in subtrees]
     labels = [f"{s} ({len(d)})" for s, d in zip(subtrees, data0)]
@@ -421,16 +421,121 @@ def candidates_per_synset(summary: pd.DataFrame, mode: str = "simulated",
     ax0.set_yticks(range(1, len(subtrees) + 1), labels)
     ax0.invert_yaxis()
     ax0.set_xscale("log")
+    from matplotlib.ticker import FuncFormatter, NullFormatter
+    from matplotlib.ticker import LogLocator
+    ax0.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
+    ax0.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
+    ax0.xaxis.set_minor_formatter(NullFormatter())
     ax0.axvline(paper_candidates, color=PALETTE["paper"], ls="--", lw=1.2,
                 label=f"paper: over {paper_candidates:,.0f} on average")
     ax0.set_xlabel("candidates per synset after duplicate removal (log)")
-    ax0.legend(fontsize=8, loc="lower right")
+    ax0.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     ax1.axvline(paper_precision, color=PALETTE["paper"], ls="--", lw=1.2,
                 label=f"paper: around {paper_precision:.0%}")
     ax1.set_xlim(0, 1)
     ax1.set_xlabel("raw precision of the search results")
-    ax1.legend(fontsize=8, loc="lower right")
+    ax1.legend(fontsize=8, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2)
     fig.suptitle(f"Candidate collection per subtree ({mode_label(mode)}): "
                  f"{len(summary):,} synsets; boxes = quartiles, diamonds = means", fontsize=11)
-    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    fig.tight_layout(rect=(0, 0, 1, 0.96))
+    return fig
+
+
+# ---------------------------------------------------------------- 02_clean_with_crowd: Fig 4, Fig 7, cost
+
+def fig7_confidence_tables(tables: pd.DataFrame, mode: str = "simulated") -> plt.Figure:
+    """Fig 7 (right): P(good | yes, no votes) for "cat" and "Burmese cat", the paper's values
+    beside the worker model's (before and after the fit) and the table the pipeline
+    estimated from its own initial subset. ``tables``: label, yes, no, paper, and any of
+    start, fitted, estimated."""
+    style()
+    labels = list(dict.fromkeys(tables["label"]))
+    series = [("paper", "paper (Fig 7)", PALETTE["paper"]), ("start", "model, prior guess", "#f4a582"),
+              ("fitted", "model, fitted to Fig 7", "#d62728"),
+              ("estimated", "estimated from simulated votes", "#2166ac")]
+    series = [s for s in series if s[0] in tables.columns]
+    fig, axes = plt.subplots(1, len(labels), figsize=(6.4 * len(labels), 4.6), sharey=True, squeeze=False)
+    width = 0.8 / len(series)
+    for ax, lab in zip(axes[0], labels):
+        t = tables[tables["label"] == lab].reset_index(drop=True)
+        x = np.arange(len(t))
+        for i, (col, name, colour) in enumerate(series):
+            ax.bar(x + (i - (len(series) - 1) / 2) * width, t[col], width, color=colour, label=name)
+        ax.set_xticks(x, [f"{y} yes\n{n} no" for y, n in zip(t["yes"], t["no"])], fontsize=8)
+        ax.set_ylim(0, 1.05)
+        ax.set_title(f'"{lab}"')
+    axes[0][0].set_ylabel("P(image is good | votes)")
+    axes[0][0].legend(fontsize=8, loc="upper left")
+    fig.suptitle(f"Fig 7: confidence tables ({mode_label(mode)} workers beside the paper's AMT workers)")
+    fig.tight_layout()
+    return fig
+
+
+def fig4_precision_by_depth(by_depth: pd.DataFrame, paper_mean: float = 0.997,
+                            mode: str = "simulated", note: str = "") -> plt.Figure:
+    """Fig 4: precision of the clean set per tree depth, against the world's truth and as an
+    independent group of workers would estimate it. ``by_depth`` indexed by depth with
+    synsets, precision, precision_verified (and optionally precision_min)."""
+    style()
+    fig, ax = plt.subplots(figsize=(8.5, 4.6))
+    d = by_depth.index.to_numpy()
+    w = 0.38
+    ax.bar(d - w / 2, 100 * by_depth["precision"], w, color=PALETTE["simulated"],
+           label=f"against the truth (mean {100 * by_depth.attrs.get('mean', by_depth['precision'].mean()):.1f}%)")
+    ax.bar(d + w / 2, 100 * by_depth["precision_verified"], w, color="#f4a582",
+           label="as independent simulated workers judge it "
+                 f"(mean {100 * by_depth.attrs.get('mean_verified', by_depth['precision_verified'].mean()):.1f}%)")
+    if "precision_min" in by_depth:
+        ax.scatter(d - w / 2, 100 * by_depth["precision_min"], marker="_", s=120, color="black",
+                   label="worst synset at that depth", zorder=3)
+    ax.axhline(100 * paper_mean, color=PALETTE["paper"], ls="--", lw=1.2, label=f"paper: {100 * paper_mean:.1f}% on average")
+    for x, n in zip(d, by_depth["synsets"]):
+        ax.text(x, 1, f"n={n}", ha="center", va="bottom", fontsize=7, color="white")
+    ax.set_xticks(d)
+    ax.set_xlabel("tree depth (synsets from the subtree root; root = 1)")
+    ax.set_ylabel("precision of the clean set (%)")
+    ax.set_ylim(0, 104)
+    ax.legend(fontsize=8, loc="lower left")
+    ax.set_title(f"Fig 4: percent of clean images per tree depth ({mode_label(mode)}){note}")
+    fig.tight_layout()
+    return fig
+
+
+def crowd_votes_by_depth(by_depth: pd.DataFrame, mode: str = "simulated") -> plt.Figure:
+    """Votes per candidate image and the share of synsets without consensus, per depth."""
+    style()
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(11, 4))
+    d = by_depth.index.to_numpy()
+    ax0.bar(d, by_depth["votes_per_image"], color=PALETTE["simulated"])
+    ax0.set_xlabel("tree depth")
+    ax0.set_ylabel("votes per candidate image")
+    ax1.bar(d, 100 * by_depth["no_consensus"], color="#888888")
+    ax1.set_xlabel("tree depth")
+    ax1.set_ylabel("synsets without consensus (%)")
+    for ax in (ax0, ax1):
+        ax.set_xticks(d)
+    fig.suptitle(f"Cost of the dynamic consensus by tree depth ({mode_label(mode)})")
+    fig.tight_layout()
+    return fig
+
+
+def crowd_cost_precision(cp: pd.DataFrame, mode: str = "simulated") -> plt.Figure:
+    """Votes per image against precision and recall, one line per aggregator."""
+    style()
+    fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(12, 4.8))
+    colours = ["#d62728", "#1f77b4", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b"]
+    for (method, g), c in zip(cp.groupby("method", sort=False), colours):
+        g = g.sort_values("votes_per_image")
+        marker = "*" if g["parameter"].eq("adaptive").all() else "o"
+        for ax, col in ((ax0, "precision"), (ax1, "recall")):
+            ax.plot(g["votes_per_image"], 100 * g[col], marker=marker, ms=9 if marker == "*" else 4,
+                    color=c, label=method, lw=1.5 if marker == "o" else 0)
+    ax0.set_ylabel("precision of accepted images (%)")
+    ax1.set_ylabel("recall of the true images (%)")
+    for ax in (ax0, ax1):
+        ax.set_xlabel("votes per candidate image")
+    ax0.legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"Cost and quality on the same votes ({mode_label(mode)}): the paper's dynamic consensus "
+                 "vs fixed-k majority vote vs Dawid-Skene", fontsize=11)
+    fig.tight_layout()
     return fig

@@ -122,3 +122,22 @@ def test_threshold_sweep_by_hand():
 def test_bad_image_is_a_user_error_naming_it():
     with pytest.raises(UserError, match="image 1"):
         D.find_duplicates([np.zeros((4, 4, 3), np.uint8), np.zeros((4, 4, 3), np.float32)])
+
+
+def test_dedup_stays_within_a_synset():
+    # images 0 and 2 are identical hashes but belong to different synsets: never merged
+    h = np.array([5, 5, 5, 1 << 40], dtype=np.uint64)
+    by = ["a", "a", "b", "b"]
+    assert D.dedup_hashes(h, 0, by=by).group.tolist() == [0, 0, 1, 2]
+    # the same web image id in two synsets is two images for the evaluation
+    sw = D.threshold_sweep(h, truth=[1, 1, 1, 2], thresholds=[0], by=by)
+    assert (sw["true_pairs"][0], sw["predicted_pairs"][0], sw["precision"][0]) == (1, 1, 1.0)
+    pd_ = D.pair_distances(h, [1, 1, 1, 2], by=by)
+    assert len(pd_) == 2 and pd_["same_image"].tolist() == [True, False]
+    assert pd_["distance"].tolist() == [0, 3]  # 0b101 vs one bit at 40
+
+
+def test_pairwise_precision_recall_within_keys():
+    # web image 7 in synsets a and b: merged across synsets would be a false decision
+    r = D.pairwise_precision_recall([0, 0, 0], [7, 7, 7], by=["a", "a", "b"])
+    assert (r["predicted_pairs"], r["true_pairs"], r["true_positive_pairs"]) == (1, 1, 1)

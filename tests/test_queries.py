@@ -28,7 +28,8 @@ def test_expansion_uses_whole_words_and_skips_words_already_in_the_synonym():
     siamese = wnid(synset("siamese_cat.n.01"))
     assert "cat" in Q.expansion_words(siamese)
     assert "Siamese cat cat" not in texts(Q.expansions(siamese))
-    assert "Siamese Siamese cat" not in texts(Q.expansions(siamese))  # Siamese + cat only
+    # "Siamese" + "cat" is the synonym "Siamese cat" already: no expansion query at all
+    assert Q.synonyms(siamese) == ["Siamese cat", "Siamese"] and Q.expansions(siamese) == []
     # dog.n.01's gloss names no ancestor of dog ("a member of the genus Canis ...")
     assert Q.expansion_words(DOG) == []
 
@@ -104,3 +105,14 @@ def test_bad_wnid_is_a_user_error(bad):
 def test_unknown_language_is_a_user_error():
     with pytest.raises(UserError, match="fr"):
         Q.queries_for(DOG, languages=["en", "fr"])
+
+
+def test_coverage_from_a_queries_frame_equals_the_lookup():
+    wnids = [DOG, WHIPPET, wnid(synset("kite.n.04")), wnid(synset("airplane.n.01"))]
+    qf = Q.queries_frame(wnids)
+    assert set(qf.columns) >= {"wnid", "text", "language", "kind", "source_lemma"}
+    assert (qf.loc[qf["wnid"] == WHIPPET, "text"].tolist()[:3]
+            == ["whippet", "whippet greyhound", "whippet dog"])
+    a = Q.translation_coverage(wnids)
+    b = Q.translation_coverage(wnids, queries=qf)
+    assert a["with_translation"].tolist() == b["with_translation"].tolist()

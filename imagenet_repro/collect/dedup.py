@@ -118,6 +118,27 @@ def near_pairs(hashes: np.ndarray, threshold: int, block: int = 512
             np.concatenate(dd).astype(np.uint8))
 
 
+def near_pairs_within(hashes: np.ndarray, threshold: int, by: Sequence | None = None
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """near_pairs, but only between items with the same ``by`` value (intra-synset dedup)."""
+    if by is None:
+        return near_pairs(hashes, threshold)
+    threshold = validate_threshold(threshold)
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    by = np.asarray(by)
+    if len(by) != len(hashes):
+        raise UserError(f"{len(hashes)} hashes but {len(by)} group keys")
+    _, codes = np.unique(by, return_inverse=True)
+    out_i, out_j, out_d = [], [], []
+    for g in range(codes.max() + 1 if len(codes) else 0):  # one synset at a time
+        idx = np.flatnonzero(codes == g)
+        i, j, d = near_pairs(hashes[idx], threshold)
+        out_i.append(idx[i]), out_j.append(idx[j]), out_d.append(d)
+    if not out_i:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.uint8)
+    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_d)
+
+
 def groups_from_pairs(n: int, i: np.ndarray, j: np.ndarray) -> np.ndarray:
     """Connected components of n items linked by pairs (i, j): a group label per item.
 
@@ -184,26 +205,39 @@ class DedupResult:
 
 
 def find_duplicates(images: Sequence[np.ndarray], threshold: int = DEFAULT_THRESHOLD,
-                    progress: bool = False) -> DedupResult:
-    """Exact and near duplicates of a list of RGB arrays (one synset's candidates)."""
+                    by: Sequence | None = None, progress: bool = False) -> DedupResult:
+    """Exact and near duplicates of a list of RGB arrays.
+
+    ``by`` (optional, one key per image, e.g. the wnid) keeps duplicates within a key:
+    the paper's removal is intra-synset.
+    """
     threshold = validate_threshold(threshold)
     images = [_check_image(x, i) for i, x in enumerate(images)]
     exact = exact_groups(images)
     hashes = perceptual_hashes(images, progress=progress)
-    return dedup_hashes(hashes, threshold, exact)
+    return dedup_hashes(hashes, threshold, exact, by=by)
 
 
 def dedup_hashes(hashes: np.ndarray, threshold: int = DEFAULT_THRESHOLD,
-                 exact: np.ndarray | None = None) -> DedupResult:
+                 exact: np.ndarray | None = None, by: Sequence | None = None) -> DedupResult:
     """Group already-computed hashes (and exact labels, if any) at ``threshold``."""
     threshold = validate_threshold(threshold)
     hashes = np.asarray(hashes, dtype=np.uint64)
     n = len(hashes)
-    exact = np.arange(n) if exact is None else np.asarray(exact)
-    i, j, _ = near_pairs(hashes, threshold)
+    exact = _within(np.arange(n) if exact is None else np.asarray(exact), by)
+    i, j, _ = near_pairs_within(hashes, threshold, by)
     ei, ej = _label_links(exact)
     group = groups_from_pairs(n, np.concatenate([i, ei]), np.concatenate([j, ej]))
     return DedupResult(group=group, exact_group=exact, hashes=hashes, threshold=threshold)
+
+
+def _within(labels: np.ndarray, by: Sequence | None) -> np.ndarray:
+    """Labels split by ``by``: equal only when both the label and the key are equal."""
+    if by is None:
+        return np.asarray(labels)
+    keys = np.rec.fromarrays([np.unique(np.asarray(by), return_inverse=True)[1],
+                              np.unique(np.asarray(labels), return_inverse=True)[1]])
+    return np.unique(keys, return_inverse=True)[1].reshape(-1)
 
 
 def _label_links(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -221,11 +255,13 @@ def _pairs(counts: np.ndarray) -> int:
     return int(np.sum(counts * (counts - 1) // 2))
 
 
-def pairwise_precision_recall(predicted: Sequence, truth: Sequence) -> dict[str, float]:
+def pairwise_precision_recall(predicted: Sequence, truth: Sequence,
+                              by: Sequence | None = None) -> dict[str, float]:
     """Precision and recall of the "same web image" decisions implied by two groupings.
 
     A pair of items is decided "same" when both are in one predicted group; it is truly
-    the same when both share a true label. precision = TP / predicted pairs, recall =
+    the same when both share a true label (and, with ``by``, the same key: the same web
+    image in two synsets is two candidates). precision = TP / predicted pairs, recall =
     TP / true pairs (NaN when there is no pair to count).
     """
     p = np.asarray(predicted)
@@ -233,6 +269,10 @@ def pairwise_precision_recall(predicted: Sequence, truth: Sequence) -> dict[str,
     if p.shape != t.shape or p.ndim != 1:
         raise UserError(f"predicted and true groups must be 1-d and of equal length, got "
                         f"{p.shape} and {t.shape}")
+    if by is not None:
+        if len(by) != len(p):
+            raise UserError(f"{len(p)} labels but {len(by)} group keys")
+        p, t = _within(p, by), _within(t, by)
     _, p_codes = np.unique(p, return_inverse=True)
     _, t_codes = np.unique(t, return_inverse=True)
     pred_pairs = _pairs(np.bincount(p_codes)) if len(p) else 0
@@ -251,11 +291,12 @@ def pairwise_precision_recall(predicted: Sequence, truth: Sequence) -> dict[str,
 
 
 def threshold_sweep(hashes: np.ndarray, truth: Sequence, thresholds: Iterable[int] = range(0, 33),
-                    exact: np.ndarray | None = None) -> pd.DataFrame:
+                    exact: np.ndarray | None = None, by: Sequence | None = None) -> pd.DataFrame:
     """Pairwise precision/recall of the dedup at each Hamming threshold (one row each).
 
     Distances are computed once, up to the largest threshold; each threshold then only
-    filters the pairs and recomputes the connected components.
+    filters the pairs and recomputes the connected components. With ``by``, images are
+    compared only within a key and the truth is taken within a key too.
     """
     thresholds = sorted({validate_threshold(t) for t in thresholds})
     if not thresholds:
@@ -265,8 +306,9 @@ def threshold_sweep(hashes: np.ndarray, truth: Sequence, thresholds: Iterable[in
     if len(truth) != len(hashes):
         raise UserError(f"{len(hashes)} hashes but {len(truth)} true labels")
     n = len(hashes)
-    i, j, d = near_pairs(hashes, thresholds[-1])
-    ei, ej = _label_links(np.arange(n) if exact is None else exact)
+    truth = _within(truth, by)
+    i, j, d = near_pairs_within(hashes, thresholds[-1], by)
+    ei, ej = _label_links(_within(np.arange(n) if exact is None else np.asarray(exact), by))
     rows = []
     for t in thresholds:
         m = d <= t
@@ -275,3 +317,52 @@ def threshold_sweep(hashes: np.ndarray, truth: Sequence, thresholds: Iterable[in
         rows.append({"threshold": t, **pr, "groups": int(len(np.unique(group))),
                      "removed": int(n - len(np.unique(group)))})
     return pd.DataFrame(rows)
+
+
+def pair_distances(hashes: np.ndarray, truth: Sequence, by: Sequence | None = None) -> pd.DataFrame:
+    """Every within-key pair's Hamming distance and whether it is truly one web image."""
+    hashes = np.asarray(hashes, dtype=np.uint64)
+    truth = _within(truth, by)
+    i, j, d = near_pairs_within(hashes, HASH_BITS, by)
+    return pd.DataFrame({"i": i, "j": j, "distance": d, "same_image": truth[i] == truth[j]})
+
+
+# ---------------------------------------------------------------- the simulated world's sample
+
+def sample_web_images(candidates: pd.DataFrame, n_web_images: int, seed: int) -> pd.DataFrame:
+    """All raw result rows of ``n_web_images`` web images of one synset's candidates.
+
+    Half of the web images (at most) are drawn among those that came back in two or more
+    altered copies, so near duplicates are present to be found; the rest uniformly. Every
+    row of a drawn image is kept, so exact duplicates (one image from several queries or
+    engines) are in the sample as they are in the raw results. Deterministic in seed.
+    """
+    need = {"web_image_id", "variant", "true_wnid", "candidate_id"}
+    if need - set(candidates.columns):
+        raise UserError(f"candidates lack the columns {sorted(need - set(candidates.columns))}")
+    if n_web_images < 1:
+        raise UserError(f"n_web_images must be >= 1, got {n_web_images}")
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xDED]))
+    variants = candidates.groupby("web_image_id", sort=True)["variant"].nunique()
+    multi = variants.index[variants.to_numpy() > 1].to_numpy()
+    single = variants.index[variants.to_numpy() <= 1].to_numpy()
+    k_multi = min(len(multi), n_web_images // 2)
+    k_single = min(len(single), n_web_images - k_multi)
+    pick = np.concatenate([rng.choice(multi, k_multi, replace=False),
+                           rng.choice(single, k_single, replace=False)])
+    rows = candidates[candidates["web_image_id"].isin(pick)]
+    return rows.sort_values("candidate_id", kind="stable").reset_index(drop=True)
+
+
+def render_rows(world, rows: pd.DataFrame, progress: bool = False) -> list[np.ndarray]:
+    """Pixels of each row, rendering each (web image, variant) once (exact copies share it)."""
+    keys = list(zip(rows["true_wnid"].astype(str), rows["web_image_id"].astype(np.int64),
+                    rows["variant"].astype(np.int64)))
+    unique = list(dict.fromkeys(keys))
+    it: Iterable = unique
+    if progress:
+        from tqdm.auto import tqdm
+
+        it = tqdm(unique, desc="rendering", leave=False)
+    pixels = {k: world.render(k[0], int(k[1]), int(k[2])).image for k in it}
+    return [pixels[k] for k in keys]

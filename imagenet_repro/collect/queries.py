@@ -122,12 +122,16 @@ def expansion_words(wnid: str) -> list[str]:
 
 def expansions(wnid: str) -> list[Query]:
     """Each synonym with each parent word from the gloss appended ("whippet dog")."""
+    syns = synonyms(wnid)
+    seen = {s.lower() for s in syns}
     out = []
-    for syn in synonyms(wnid):
+    for syn in syns:
         for word in expansion_words(wnid):
-            if _contains_phrase(_words(syn), _words(word)):
-                continue  # "Siamese cat" + "cat" adds nothing
-            out.append(Query(f"{syn} {word}", "en", "expansion", syn))
+            text = f"{syn} {word}"
+            if _contains_phrase(_words(syn), _words(word)) or text.lower() in seen:
+                continue  # "Siamese cat" + "cat" adds nothing; "Siamese" + "cat" is a synonym
+            seen.add(text.lower())
+            out.append(Query(text, "en", "expansion", syn))
     return out
 
 
@@ -606,8 +610,12 @@ def queries_frame(wnids: Iterable[str], languages: Iterable[str] = LANGUAGES) ->
 
 
 def translation_coverage(wnids: Iterable[str],
-                         languages: Iterable[str] = TRANSLATION_LANGUAGES) -> pd.DataFrame:
-    """Per language: synsets with >= 1 translation, their share, and the resource used."""
+                         languages: Iterable[str] = TRANSLATION_LANGUAGES,
+                         queries: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per language: synsets with >= 1 translation, their share, and the resource used.
+
+    ``queries`` (a queries_frame of these wnids) saves looking the translations up again.
+    """
     wnids = list(wnids)
     if not wnids:
         raise UserError("translation_coverage needs at least one wnid")
@@ -616,7 +624,13 @@ def translation_coverage(wnids: Iterable[str],
         if lang not in TRANSLATION_LANGUAGES:
             raise UserError(f"unknown translation language {lang!r}")
         status = language_status().loc[lang]
-        n = int(np.sum([len(translations(w, lang)) > 0 for w in wnids])) if status["available"] else 0
+        if not status["available"]:
+            n = 0
+        elif queries is not None:
+            have = queries.loc[(queries["language"] == lang) & (queries["kind"] == "translation"), "wnid"]
+            n = int(pd.Index(wnids).isin(have).sum())
+        else:
+            n = int(np.sum([len(translations(w, lang)) > 0 for w in wnids]))
         rows.append((lang, LANGUAGE_NAMES[lang], status["resource"], bool(status["available"]),
                      len(wnids), n, n / len(wnids), status["reason"]))
     return pd.DataFrame(rows, columns=["language", "name", "resource", "available", "synsets",
