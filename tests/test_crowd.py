@@ -106,8 +106,8 @@ def test_harder_synset_needs_more_votes():
     model = WorkerModel()
     pool = WorkerPool.create(model, seed=4)
     df = candidates(3000, 0.3, seed=4)
-    easy = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.1), size=3)
-    hard = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.9), size=3)
+    easy = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.5), size=3)
+    hard = expected_table(pool, FitSynset("n1", "cat.n.01", df, 1.0, 0.99), size=3)
     assert easy[1, 0] > hard[1, 0] and easy[3, 0] > hard[3, 0]
     assert easy[0, 0] == pytest.approx(0.3) and hard[0, 0] == pytest.approx(0.3)  # the prior
 
@@ -176,7 +176,7 @@ def test_fit_worker_model_recovers_a_planted_model():
     df = candidates(400, 0.4, seed=3)
     truth_model = WorkerModel(skill_careful=2.2, beta_confusability=3.0)
     pool = WorkerPool.create(truth_model, seed=2009)
-    fs = [FitSynset("n1", "cat.n.01", df, 0.95, 0.2), FitSynset("n2", "burmese_cat.n.01", df, 0.95, 0.9)]
+    fs = [FitSynset("n1", "cat.n.01", df, 0.95, 0.9), FitSynset("n2", "burmese_cat.n.01", df, 0.95, 0.99)]
     ys, ns = PAPER_FIG7["yes"].to_numpy(), PAPER_FIG7["no"].to_numpy()
     planted = PAPER_FIG7.copy()
     planted["cat.n.01"] = expected_table(pool, fs[0], 3)[ys, ns]
@@ -235,3 +235,18 @@ def test_consensus_on_real_votes(tmp_path):
     assert sorted(acc[acc].index) == [f"img{i:02d}" for i in list(range(6)) + [12, 13, 14]]
     assert summary["initial"].item() == 12 and summary["consensus"].item()
     assert images.set_index("image_id").loc["img13", "n_votes"] == 1
+
+
+def test_replay_with_the_same_settings_gives_the_same_decisions():
+    from imagenet_repro.crowd.baselines import replay
+    from imagenet_repro.crowd.pipeline import vote_records
+
+    world = FakeWorld(2)
+    model = WorkerModel(n_workers=100)
+    cfg = ConsensusConfig(n_initial=60)
+    res = clean_synsets(world, list(world.synsets.index), model, cfg, seed=3, queries=None, progress=False)
+    recs = vote_records(world, list(world.synsets.index), model, cfg, seed=3)
+    assert sum(int((r.decision == 1).sum()) for r in recs) == len(res.clean)
+    again = replay(recs, cfg)
+    assert again["accepted"] == len(res.clean)
+    assert again["votes_per_image"] == pytest.approx(res.summary["votes"].sum() / res.summary["candidates"].sum())

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide
+from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
 from .workers import NO_VOTE
 
 
@@ -86,6 +86,24 @@ def _score(accepted: np.ndarray, truth: np.ndarray, votes: float, n: int, synset
             "recall": tp / max(int(truth.sum()), 1),
             "precision_mean_synset": float((per["tp"] / per["a"]).mean()) if len(per) else np.nan,
             "synsets_with_images": int(len(per))}
+
+
+def replay(records: list[VoteRecord], config: ConsensusConfig, label: str = "") -> dict:
+    """The dynamic consensus re-run on stored votes under other settings: the table is
+    re-estimated from each synset's initial subset, then the rest decided. One score row."""
+    truth = np.concatenate([r.is_positive for r in records])
+    sid = np.concatenate([np.full(len(r.is_positive), i) for i, r in enumerate(records)])
+    dec, used, consensus = [], 0, 0
+    for r in records:
+        iv = min(config.initial_votes, r.votes.shape[1])
+        sub = r.votes[r.initial, :iv]
+        table = table_from_votes((sub == 1).sum(1), (sub != NO_VOTE).sum(1), config)
+        d, u = decide(table, r.votes, r.initial, config)
+        dec.append(d == ACCEPT)
+        used += int(u.sum())
+        consensus += table.max_confidence(config.max_votes) >= config.accept
+    return {"setting": label, **_score(np.concatenate(dec), truth, used, len(truth), sid),
+            "consensus_share": consensus / max(len(records), 1)}
 
 
 def cost_precision(records: list[VoteRecord], config: ConsensusConfig,

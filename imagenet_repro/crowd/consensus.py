@@ -59,6 +59,7 @@ class ConsensusConfig:
     labels: str = "latent"  # "latent" | "majority": how subset images are judged good
     smoothing: float = 1.0  # pseudo-images pulling sparse cells towards the model posterior
     min_evidence: float = 10.0  # 2 log LR two classes vs one below which votes carry no signal
+    min_good_yes: float = 0.5  # a "good" class must win a majority of its votes
     stop_without_consensus: bool = True  # no votes on the rest when the table cannot accept
 
     def __post_init__(self) -> None:
@@ -86,7 +87,7 @@ class LatentFit:
     p_good: float
     p_bad: float
     evidence: float  # 2 * (log-lik two classes - log-lik one class)
-    separates: bool  # evidence >= min_evidence
+    separates: bool  # evidence >= min_evidence and p_good >= min_good_yes
 
     def posterior(self, yes: np.ndarray, no: np.ndarray) -> np.ndarray:
         if not self.separates:
@@ -98,8 +99,16 @@ class LatentFit:
 
 
 def fit_latent(yes: np.ndarray, total: np.ndarray, min_evidence: float = 10.0,
-               n_iter: int = 500, tol: float = 1e-10) -> tuple[np.ndarray, LatentFit]:
-    """EM for a mixture of two binomials on per-image (yes, total) counts -> P(good) each."""
+               min_good_yes: float = 0.5, n_iter: int = 500,
+               tol: float = 1e-10) -> tuple[np.ndarray, LatentFit]:
+    """EM for a mixture of two binomials on per-image (yes, total) counts -> P(good) each.
+
+    The votes "separate" good from bad images only if two classes fit clearly better than
+    one (2 log LR >= min_evidence) and the good class wins a majority of its votes
+    (p_good >= min_good_yes: the paper's "convincing majority"; a class that draws yes
+    from only a third of the workers is a set of look-alikes, not the synset). Otherwise
+    every image gets the same P(good), the share of yes votes, and no cell can accept.
+    """
     yes, total = np.asarray(yes, float), np.asarray(total, float)
     no = total - yes
     eps = 1e-4
@@ -126,7 +135,7 @@ def fit_latent(yes: np.ndarray, total: np.ndarray, min_evidence: float = 10.0,
     if p1 < p0:  # "good" is the class that gets more yes votes
         g, pi, p1, p0 = 1 - g, 1 - pi, p0, p1
     evidence = max(0.0, 2 * (prev - ll1))
-    fit = LatentFit(pi, p1, p0, evidence, evidence >= min_evidence)
+    fit = LatentFit(pi, p1, p0, evidence, evidence >= min_evidence and p1 >= min_good_yes)
     if not fit.separates:
         g = np.full(len(yes), float(yes.sum() / total.sum()))
         fit = LatentFit(float(g[0]) if len(g) else 0.5, p1, p0, evidence, False)
@@ -147,8 +156,9 @@ def subset_weights(yes: np.ndarray, total: np.ndarray, y: int, n: int) -> np.nda
     """Per image: the chance that y + n of its votes drawn at random are y yes and n no."""
     yes, total = np.asarray(yes), np.asarray(total)
     k = y + n
-    lw = _log_comb(yes, y) + _log_comb(total - yes, n) - _log_comb(total, k)
-    return np.where(total >= k, np.exp(lw), 0.0)
+    with np.errstate(invalid="ignore"):  # -inf - -inf where the image has fewer than k votes
+        lw = _log_comb(yes, y) + _log_comb(total - yes, n) - _log_comb(total, k)
+    return np.where(total >= k, np.exp(np.where(total >= k, lw, -np.inf)), 0.0)
 
 
 @dataclass
@@ -223,7 +233,7 @@ def table_from_votes(yes: np.ndarray, total: np.ndarray, config: ConsensusConfig
     size = config.initial_votes
     if truth is not None:
         return confidence_table(yes, total, np.asarray(truth, float), size, config.smoothing)
-    g, fit = fit_latent(yes, total, config.min_evidence)
+    g, fit = fit_latent(yes, total, config.min_evidence, config.min_good_yes)
     if config.labels == "majority":
         g = (yes > total / 2).astype(float) + 0.5 * (yes == total / 2)
         return confidence_table(yes, total, g, size, config.smoothing, latent=fit)
@@ -362,10 +372,16 @@ class FitSynset:
     confusability: float
 
 
-def expected_table(pool: WorkerPool, fs: FitSynset, size: int = 3) -> np.ndarray:
+def expected_table(pool: WorkerPool, fs: FitSynset, size: int = 3,
+                   max_candidates: int | None = 4000) -> np.ndarray:
     """P(truly good | y yes, n no) under the worker model, votes independent given the
-    image: sum_c t_c q_c^y (1-q_c)^n / sum_c q_c^y (1-q_c)^n, q_c the pool's yes-rate."""
-    task = make_task(pool.model, fs.wnid, fs.candidates, fs.imageability, fs.confusability)
+    image: sum_c t_c q_c^y (1-q_c)^n / sum_c q_c^y (1-q_c)^n, q_c the pool's yes-rate.
+    Over a fixed random sample of at most ``max_candidates`` candidates (speed)."""
+    cands = fs.candidates
+    if max_candidates is not None and len(cands) > max_candidates:
+        rng = np.random.default_rng(np.random.SeedSequence(stable_key(pool.seed, "fit-sample", fs.wnid)))
+        cands = cands.iloc[np.sort(rng.choice(len(cands), max_candidates, replace=False))]
+    task = make_task(pool.model, fs.wnid, cands, fs.imageability, fs.confusability)
     q = np.clip(expected_yes_rate(pool, task), 1e-12, 1 - 1e-12)
     t = task.is_positive.astype(float)
     out = np.full((size + 1, size + 1), np.nan)
@@ -390,11 +406,14 @@ class WorkerFit:
     message: str
 
 
+# What Fig 7 can speak to: how much a fine-grained synset (confusability), a look-alike
+# wrong image (similarity) and a hard image (difficulty) cost a worker. The skills and the
+# shares of worker kinds stay at their stated priors (two tables cannot tell them apart
+# from the costs).
 DEFAULT_FIT_PARAMS: dict[str, tuple[float, float]] = {
-    "skill_careful": (0.0, 8.0),
-    "skill_careless": (-1.0, 6.0),
-    "beta_confusability": (0.0, 10.0),
-    "beta_similarity": (0.0, 20.0),
+    "beta_difficulty": (0.0, 10.0),
+    "beta_confusability": (0.0, 40.0),
+    "beta_similarity": (0.0, 40.0),
 }
 
 

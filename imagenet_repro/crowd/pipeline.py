@@ -50,11 +50,22 @@ def _synset_row(world: Any, wnid: str) -> pd.Series:
         raise UserError(f"synset {wnid} is not in the simulated world") from None
 
 
-def default_queries(wnid: str) -> list | None:
-    """The paper's queries (synonyms, parent-gloss expansions, translations) from collect/."""
-    from ..collect.queries import queries_for
-
-    return queries_for(wnid)
+def select_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int = 2009) -> list[str]:
+    """All synsets, or at most ``max_per_subtree`` per subtree spread over depths (round
+    robin over depths, random within one), in hierarchy order."""
+    if max_per_subtree is None:
+        return list(synsets.index)
+    chosen: list[str] = []
+    for name, sub in synsets.groupby("subtree", sort=False):
+        rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "select", str(name))))
+        by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in sub.groupby("depth")}
+        picked: set = set()
+        while len(picked) < min(max_per_subtree, len(sub)):
+            for d in sorted(by_depth):
+                if by_depth[d] and len(picked) < max_per_subtree:
+                    picked.add(by_depth[d].pop())
+        chosen += [w for w in sub.index if w in picked]
+    return chosen
 
 
 def clean_synset(world: Any, wnid: str, pool: WorkerPool, config: ConsensusConfig, seed: int,
@@ -95,9 +106,10 @@ def clean_synset(world: Any, wnid: str, pool: WorkerPool, config: ConsensusConfi
 
 def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerModel(),
                   config: ConsensusConfig = ConsensusConfig(), seed: int = 2009,
-                  amount: float = 1.0, queries: Callable[[str], list | None] | None = default_queries,
+                  amount: float = 1.0, queries: Callable[[str], list | None] | None = None,
                   keep_votes: Iterable[str] = (), progress: bool = True) -> CleanResult:
-    """The clean set of the given synsets (a tqdm bar over synsets)."""
+    """The clean set of the given synsets (a tqdm bar over synsets). ``queries`` maps a wnid
+    to its search queries; None lets the world use the paper's (collect.queries)."""
     from tqdm.auto import tqdm
 
     pool = WorkerPool.create(model, seed)
@@ -119,6 +131,57 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
     stats = {"seconds": time.perf_counter() - t0, "votes": float(summary["votes"].sum()),
              "votes_simulated": float(simulated), "candidates": float(summary["candidates"].sum())}
     return CleanResult(clean, summary, tables, records, stats)
+
+
+def vote_records(world: Any, wnids: Sequence[str], model: WorkerModel, config: ConsensusConfig,
+                 seed: int = 2009, amount: float = 1.0,
+                 queries: Callable[[str], list | None] | None = None) -> list[VoteRecord]:
+    """Full vote matrices (max_votes per candidate) of some synsets, for the baselines. The
+    same votes as clean_synsets drew (same seed), so the dynamic method's decisions match."""
+    pool = WorkerPool.create(model, seed)
+    return [clean_synset(world, w, pool, config, seed, amount, queries, keep_votes=True)[3]
+            for w in wnids]
+
+
+FIG7_SYNSETS = {"cat.n.01": "cat", "burmese_cat.n.01": "Burmese cat"}
+
+
+def fig7_synsets(world: Any, amount: float = 1.0,
+                 queries: Callable[[str], list | None] | None = None) -> list:
+    """The candidates of "cat" and "Burmese cat" after dedup, for fit_worker_model."""
+    from ..wordnet import synset, wnid as to_wnid
+    from .consensus import FitSynset
+
+    out = []
+    for name in FIG7_SYNSETS:
+        w = to_wnid(synset(name))
+        attrs = _synset_row(world, w)
+        q = queries(w) if queries is not None else None
+        cands = world.dedup(world.candidates(w, queries=q, amount=amount)).reset_index(drop=True)
+        out.append(FitSynset(w, name, cands, float(attrs["imageability"]), float(attrs["confusability"])))
+    return out
+
+
+def fig7_comparison(synsets: list, model: WorkerModel, seed: int = 2009,
+                    start: WorkerModel | None = None, estimated: dict[str, ConfidenceTable] | None = None,
+                    paper: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fig 7's cells: the paper's value beside the model's expected table (``start``: the
+    prior guess, ``fitted``: the model used) and the table estimated from simulated votes."""
+    from .consensus import PAPER_FIG7, expected_table
+
+    paper = PAPER_FIG7 if paper is None else paper
+    ys, ns = paper["yes"].to_numpy(int), paper["no"].to_numpy(int)
+    size = int((ys + ns).max())
+    rows = []
+    for fs in synsets:
+        d = {"label": fs.label, "yes": ys, "no": ns, "paper": paper[fs.label].to_numpy(float)}
+        if start is not None:
+            d["start"] = expected_table(WorkerPool.create(start, seed), fs, size)[ys, ns]
+        d["fitted"] = expected_table(WorkerPool.create(model, seed), fs, size)[ys, ns]
+        if estimated is not None and fs.label in estimated:
+            d["estimated"] = estimated[fs.label].values[ys, ns]
+        rows.append(pd.DataFrame(d))
+    return pd.concat(rows, ignore_index=True)
 
 
 # ---------------------------------------------------------------- the independent check (Fig 4)
@@ -208,6 +271,30 @@ def save_clean_set(result: CleanResult, out: Any) -> Path:
     out.table(result.summary[["wnid", "subtree", "depth", "candidates", "accepted", "precision",
                               "votes_per_image", "consensus"]], CLEAN_SUMMARY_TABLE, index=False)
     return path
+
+
+WORKER_MODEL_PATH = Path("data") / "crowd_worker_model.json"
+
+
+def save_worker_model(model: WorkerModel, config: ConsensusConfig, out: Any) -> Path:
+    """The worker model and consensus settings 02 used, so later notebooks that clean extra
+    synsets use the same (fitted) crowd."""
+    import json
+
+    text = json.dumps({"worker_model": model.to_dict(), "consensus": config.to_dict()},
+                      indent=2, sort_keys=True) + "\n"
+    return out.file(text, str(WORKER_MODEL_PATH))
+
+
+def load_worker_model(results_dir: Path | str) -> tuple[WorkerModel, ConsensusConfig]:
+    """The worker model and consensus settings notebook 02 used."""
+    import json
+
+    path = Path(results_dir) / WORKER_MODEL_PATH
+    if not path.is_file():
+        raise _need_02(path)
+    d = json.loads(path.read_text())
+    return WorkerModel(**d["worker_model"]), ConsensusConfig(**d["consensus"])
 
 
 def _need_02(what: Path) -> UserError:

@@ -1,21 +1,27 @@
 """A simulated pool of Mechanical Turk workers who vote yes/no on candidate images.
 
-The assumptions, all parameters of :class:`WorkerModel` (defaults are plausible guesses, not
+The assumptions, all parameters of :class:`WorkerModel` (defaults are prior guesses, not
 fitted; ``fit_worker_model`` in :mod:`.consensus` may fit some of them to the paper's Fig 7,
 visibly, in notebook 02):
 
 - three kinds of workers: *careful* and *careless* workers (a skill ``theta`` on the logit
-  scale, drawn around a per-kind mean) and *spammers*, who answer yes with their own fixed
-  rate whatever the image shows;
-- an honest worker is right with probability
-  ``sigmoid(clarity_s * (theta_w - hardness_c))``, where for candidate c of synset s
-  ``hardness_c = beta_difficulty * difficulty_c``
-  ``+ beta_confusability * confusability_s`` (a true image of a synset with look-alike
-  siblings: is this *Burmese* cat really Burmese?)
-  ``+ beta_similarity * similarity_c ** similarity_power`` (a wrong image that looks like the
-  synset: a Siamese cat offered as a Burmese cat; junk has similarity 0), and
-  ``clarity_s = imageability_s ** imageability_power`` pulls every worker towards a coin flip
-  for synsets a picture cannot show;
+  scale, drawn around a per-kind mean) and *spammers*, who answer yes at their own fixed
+  rate (uniform in [0, 1]) whatever the image shows;
+- an honest worker w is right about candidate c of synset s with probability
+  ``sigmoid(theta_w * clarity_c)``, never below a coin flip: hard cases make workers
+  unsure, not systematically wrong, so more votes can still settle them (the paper's
+  premise). ``clarity_c`` in (0, 1] is how much of the worker's skill can show:
+
+  ``clarity_c = imageability_s ** imageability_power * exp(-beta_difficulty * difficulty_c``
+  ``- beta_confusability * confusability_s ** p - beta_similarity * similarity_c ** p)``
+
+  an occluded or cluttered image (difficulty), a synset a picture cannot show
+  (imageability), a fine-grained synset with look-alike siblings (confusability: is this
+  *Burmese* cat really Burmese?) and, for a wrong image, its likeness to the synset
+  (similarity: a Siamese cat offered as a Burmese cat; 0 for junk and for right images)
+  all push a worker towards a coin flip. ``p = similarity_power``: in the world all
+  synsets of a subtree have latent cosine similarities of 0.85-0.99, and the power spreads
+  that range (0.85 ** 20 = 0.04, 0.95 ** 20 = 0.36, 0.99 ** 20 = 0.82);
 - each vote goes to a worker drawn by activity (heavy-tailed, log-normal), never the same
   worker twice on one image.
 
@@ -49,14 +55,14 @@ class WorkerModel:
     share_careful: float = 0.6
     share_careless: float = 0.3
     share_spammer: float = 0.1
-    skill_careful: float = 3.0  # logit of a right vote on an easy image (0.95)
-    skill_careless: float = 1.5  # (0.82)
+    skill_careful: float = 4.0  # logit of a right vote on a perfectly clear image (0.98)
+    skill_careless: float = 2.0  # (0.88)
     skill_sd: float = 0.5  # spread of skill within a kind
     activity_sigma: float = 1.0  # log-normal spread of how many votes a worker casts
-    beta_difficulty: float = 1.5
-    beta_confusability: float = 1.5
-    beta_similarity: float = 4.0
-    similarity_power: float = 2.0
+    beta_difficulty: float = 1.0
+    beta_confusability: float = 1.0
+    beta_similarity: float = 3.0
+    similarity_power: float = 20.0
     imageability_power: float = 1.0
 
     def __post_init__(self) -> None:
@@ -138,8 +144,7 @@ class SynsetTask:
 
     wnid: str
     is_positive: np.ndarray  # bool [n]
-    hardness: np.ndarray  # float [n]
-    clarity: float  # imageability ** power, in [0, 1]
+    clarity: np.ndarray  # float [n], in (0, 1]: how much of a worker's skill can show
 
     def __len__(self) -> int:
         return len(self.is_positive)
@@ -147,24 +152,26 @@ class SynsetTask:
 
 def make_task(model: WorkerModel, wnid: str, candidates: pd.DataFrame, imageability: float,
               confusability: float) -> SynsetTask:
-    """The per-candidate hardness of one synset's candidates (see the module docstring)."""
+    """The clarity of one synset's candidates (see the module docstring)."""
     missing = [c for c in ("is_positive", "similarity", "difficulty") if c not in candidates]
     if missing:
         raise UserError(f"candidates of {wnid} lack column(s) {', '.join(missing)}")
     pos = candidates["is_positive"].to_numpy(dtype=bool)
     sim = np.clip(candidates["similarity"].to_numpy(dtype=np.float64), 0.0, 1.0)
     diff = np.clip(candidates["difficulty"].to_numpy(dtype=np.float64), 0.0, 1.0)
-    hard = model.beta_difficulty * diff + np.where(
-        pos, model.beta_confusability * float(np.clip(confusability, 0.0, 1.0)),
-        model.beta_similarity * sim ** model.similarity_power)
-    clarity = float(np.clip(imageability, 0.0, 1.0)) ** model.imageability_power
-    return SynsetTask(wnid, pos, hard, clarity)
+    conf = float(np.clip(confusability, 0.0, 1.0)) if np.isfinite(confusability) else 0.0
+    img = float(np.clip(imageability, 0.0, 1.0))
+    lookalike = np.where(pos, 0.0, sim ** model.similarity_power)
+    clarity = img ** model.imageability_power * np.exp(
+        -model.beta_difficulty * diff - model.beta_confusability * conf ** model.similarity_power
+        - model.beta_similarity * lookalike)
+    return SynsetTask(wnid, pos, clarity)
 
 
 def p_yes(pool: WorkerPool, task: SynsetTask, workers: np.ndarray, rows: np.ndarray) -> np.ndarray:
     """P(worker votes yes) for pairs (workers[i], candidate rows[i])."""
     k = pool.kind[workers]
-    right = sigmoid(task.clarity * (pool.skill[workers] - task.hardness[rows]))
+    right = sigmoid(pool.skill[workers] * task.clarity[rows])
     p = np.where(task.is_positive[rows], right, 1.0 - right)
     return np.where(k == SPAMMER, pool.yes_rate[workers], p)
 
@@ -174,7 +181,7 @@ def expected_yes_rate(pool: WorkerPool, task: SynsetTask) -> np.ndarray:
     independent given the candidate, up to the no-repeat rule): what a fit needs."""
     honest = pool.kind != SPAMMER
     a_h, a_s = pool.activity[honest], pool.activity[~honest]
-    right = sigmoid(task.clarity * (pool.skill[honest][None, :] - task.hardness[:, None])) @ a_h
+    right = sigmoid(task.clarity[:, None] * pool.skill[honest][None, :]) @ a_h
     p_honest = np.where(task.is_positive, right, a_h.sum() - right)
     return p_honest + float(pool.yes_rate[~honest] @ a_s)
 
