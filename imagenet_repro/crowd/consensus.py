@@ -234,10 +234,17 @@ def table_from_votes(yes: np.ndarray, total: np.ndarray, config: ConsensusConfig
     if truth is not None:
         return confidence_table(yes, total, np.asarray(truth, float), size, config.smoothing)
     g, fit = fit_latent(yes, total, config.min_evidence, config.min_good_yes)
-    if config.labels == "majority":
-        g = (yes > total / 2).astype(float) + 0.5 * (yes == total / 2)
-        return confidence_table(yes, total, g, size, config.smoothing, latent=fit)
     y, n = np.meshgrid(np.arange(size + 1), np.arange(size + 1), indexing="ij")
+    if config.labels == "majority":
+        # each image judged by the majority of its votes; sparse cells are shrunk towards
+        # the naive-Bayes posterior with yes-rates counted on those judgements
+        g = (yes > total / 2).astype(float) + 0.5 * (yes == total / 2)
+        yes_f, tot_f, eps = np.asarray(yes, float), np.asarray(total, float), 1e-4
+        p1 = float(np.clip((g @ yes_f) / max(g @ tot_f, 1e-12), eps, 1 - eps))
+        p0 = float(np.clip(((1 - g) @ yes_f) / max((1 - g) @ tot_f, 1e-12), eps, 1 - eps))
+        prior = float(np.clip(g.mean(), eps, 1 - eps)) if len(g) else 0.5
+        nb = LatentFit(prior, p1, p0, fit.evidence, p1 > p0)
+        return confidence_table(yes, total, g, size, config.smoothing, prior=nb.posterior(y, n), latent=nb)
     return confidence_table(yes, total, g, size, config.smoothing, prior=fit.posterior(y, n), latent=fit)
 
 
