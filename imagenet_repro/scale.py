@@ -232,8 +232,9 @@ def sample_images(images: pd.DataFrame, wnids: Iterable[str], n: int = 9, seed: 
 
     The draw for a synset depends on (seed, wnid) only, so adding a synset changes nothing else.
     """
+    wnids = list(wnids)
     parts = []
-    grouped = {k: g for k, g in images.groupby(by, sort=False)}
+    grouped = {k: g for k, g in images[images[by].isin(wnids)].groupby(by, sort=False)}
     for w in wnids:
         g = grouped.get(w)
         if g is None or len(g) == 0:
@@ -420,7 +421,7 @@ def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy, mo
                                  contrast: str = "") -> Table1Measurement:
     """Y when every image's label is a wnid of the hierarchy: one synset, never a bare word."""
     labels = pd.Series(list(labels), dtype=str)
-    ok = labels.map(lambda w: w in hierarchy).mean() if len(labels) else float("nan")
+    ok = float(labels.isin(hierarchy.synsets.index).mean()) if len(labels) else float("nan")
     return Table1Measurement("LabelDisam", f"{ok:.1%} of {len(labels):,} labels are WordNet synsets (wnids)"
                              + (f" ({contrast})" if contrast else ""),
                              "Y" if ok == 1.0 else "N", mode, "all labels are wnids")
