@@ -177,3 +177,10 @@ def test_fig1_from_an_imagenet_folder_skips_broken_files(tmp_path):
     every = sc.branch_images_from_source(src, branches, n=13, seed=3)["mammal"]
     assert len(every[1]["images"]) == 12
     assert [s.path.name for s in src.skipped] == ["n02109961_99.JPEG"]
+
+
+def test_label_disambiguation_needs_every_label_to_be_a_wnid(hierarchy):
+    good = sc.measure_label_disambiguation(["n02084071", "n02109961"], hierarchy)
+    assert good.verdict == "Y" and good.value.startswith("100.0% of 2 labels")
+    bad = sc.measure_label_disambiguation(["n02084071", "dog", "n99999999", "n02109961"], hierarchy)
+    assert bad.verdict == "N" and bad.value.startswith("50.0% of 4 labels")
