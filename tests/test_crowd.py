@@ -250,3 +250,21 @@ def test_replay_with_the_same_settings_gives_the_same_decisions():
     again = replay(recs, cfg)
     assert again["accepted"] == len(res.clean)
     assert again["votes_per_image"] == pytest.approx(res.summary["votes"].sum() / res.summary["candidates"].sum())
+
+
+def test_select_synsets_spreads_over_depths_and_worker_model_round_trip(tmp_path):
+    from imagenet_repro.crowd import load_worker_model, save_worker_model, select_synsets
+    from imagenet_repro.results import ResultWriter
+
+    syn = pd.DataFrame({"subtree": ["a"] * 6 + ["b"] * 2, "depth": [1, 2, 2, 3, 3, 3, 1, 2]},
+                       index=[f"n{i}" for i in range(8)])
+    chosen = select_synsets(syn, 3, seed=1)
+    assert len(chosen) == 5 and {"n0", "n6", "n7"} <= set(chosen)
+    assert sorted(syn.loc[[c for c in chosen if syn.at[c, "subtree"] == "a"], "depth"]) == [1, 2, 3]
+    assert select_synsets(syn, None) == list(syn.index)
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    with pytest.raises(UserError, match="02_clean_with_crowd"):
+        load_worker_model(tmp_path)
+    m, c = WorkerModel(beta_similarity=7.5), ConsensusConfig(accept=0.95)
+    save_worker_model(m, c, out)
+    assert load_worker_model(tmp_path) == (m, c)
