@@ -317,19 +317,27 @@ def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, se
             break
         rounds += 1
         _, v = source.slot(j, rows)
-        got = v != NO_VOTE
-        yes[rows] += (v == 1)
-        tot[rows] += got
-        conf = table.lookup(yes[rows], tot[rows] - yes[rows])
-        acc = got & (conf >= config.accept)
-        rej = got & (conf <= config.reject) & ~acc
-        decision[rows[acc]] = ACCEPT
-        decision[rows[rej]] = REJECT
-        is_open[rows[acc | rej | ~got]] = False
+        _vote_round(table, config, rows, v, yes, tot, decision, is_open)
     confidence = table.lookup(yes, tot - yes).astype(np.float32)
     return SynsetConsensus(wnid, table, np.isin(np.arange(n), init), yes, tot, confidence,
                            decision, consensus, rounds)
 
+
+
+def _vote_round(table: "ConfidenceTable", config: "ConsensusConfig", rows: np.ndarray, v: np.ndarray,
+                yes: np.ndarray, tot: np.ndarray, decision: np.ndarray, is_open: np.ndarray) -> None:
+    """One more vote for each open candidate: accept, reject or keep open (in place).
+
+    Shared by the live consensus and its replay on stored votes, so both decide alike."""
+    got = v != NO_VOTE
+    yes[rows] += (v == 1)
+    tot[rows] += got
+    conf = table.lookup(yes[rows], tot[rows] - yes[rows])
+    acc = got & (conf >= config.accept)
+    rej = got & (conf <= config.reject) & ~acc
+    decision[rows[acc]] = ACCEPT
+    decision[rows[rej]] = REJECT
+    is_open[rows[acc | rej | ~got]] = False
 
 def decide(table: ConfidenceTable, votes: np.ndarray, initial: np.ndarray,
            config: ConsensusConfig) -> tuple[np.ndarray, np.ndarray]:
@@ -353,16 +361,7 @@ def decide(table: ConfidenceTable, votes: np.ndarray, initial: np.ndarray,
         rows = np.flatnonzero(is_open)
         if not len(rows):
             break
-        v = votes[rows, j]
-        got = v != NO_VOTE
-        yes[rows] += (v == 1)
-        tot[rows] += got
-        conf = table.lookup(yes[rows], tot[rows] - yes[rows])
-        acc = got & (conf >= config.accept)
-        rej = got & (conf <= config.reject) & ~acc
-        decision[rows[acc]] = ACCEPT
-        decision[rows[rej]] = REJECT
-        is_open[rows[acc | rej | ~got]] = False
+        _vote_round(table, config, rows, votes[rows, j], yes, tot, decision, is_open)
     return decision, tot
 
 
