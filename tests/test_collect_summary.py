@@ -1,0 +1,138 @@
+"""Notebook 01's package functions: collection tables, claims, pixel dedup on the world."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from imagenet_repro.collect import dedup as D
+from imagenet_repro.collect import summary as C
+from imagenet_repro.errors import UserError
+from imagenet_repro.hierarchy import load_hierarchy
+from imagenet_repro.results import NOT_REPRODUCED, REPRODUCED, ResultWriter
+from imagenet_repro.world import World, WorldConfig
+
+WHIPPET, DOG = "n02091134", "n02084071"
+
+
+@pytest.fixture(scope="module")
+def hier():
+    return load_hierarchy(("mammal",))
+
+
+@pytest.fixture(scope="module")
+def world(hier):
+    return World(hier, WorldConfig(seed=2009))
+
+
+def test_named_wnids_and_collection_synsets(hier):
+    assert C.named_wnids(["whippet.n.01", "dog.n.01"]) == [WHIPPET, DOG]
+    first3 = hier.subtree("mammal")[:3]
+    # the first 3 of the subtree, then the extras it holds, each once; a vehicle is dropped
+    got = C.collection_synsets(hier, 3, extra=[WHIPPET, first3[0], "n02958343"])
+    assert got == list(first3) + [WHIPPET]
+    assert len(C.collection_synsets(hier, None)) == len(hier)
+
+
+def test_query_counts_by_hand():
+    q = pd.DataFrame({"wnid": ["a", "a", "a", "b"], "text": ["x", "x y", "xx", "z"],
+                      "language": ["en", "en", "es", "en"],
+                      "kind": ["synonym", "expansion", "translation", "synonym"]})
+    c = C.query_counts(q, ["a", "b", "c", "d"])
+    assert c.n_queries == 4
+    assert c.per_synset.tolist() == [3, 1, 0, 0]
+    assert c.per_kind[("en", "synonym")] == pytest.approx(0.5)
+    assert c.per_kind[("es", "translation")] == pytest.approx(0.25)
+    assert c.expansion_share == pytest.approx(0.25)
+    assert c.describe() == ("4 queries for 4 synsets: 1.00 per synset (median 0); "
+                            "synsets with an expansion: 25.0%")
+    with pytest.raises(UserError):
+        C.query_counts(q, [])
+
+
+def test_expansion_texts_whippet():
+    assert C.expansion_texts(WHIPPET) == ["whippet dog", "whippet greyhound"]
+
+
+def _candidates() -> pd.DataFrame:
+    return pd.DataFrame({
+        "query": pd.Categorical(["a", "a", "b", "b", "b"]),
+        "engine": pd.Categorical(["e1", "e2", "e1", "e1", "e2"]),
+        "language": pd.Categorical(["en"] * 2 + ["es"] * 3),
+        "is_positive": [True, False, True, True, False],
+    })
+
+
+def test_results_by_query_and_engine_by_hand():
+    named = pd.DataFrame({"text": ["a", "b", "a"], "kind": ["synonym", "translation", "x"]})
+    q = C.results_by_query(_candidates(), named)
+    assert q["results"].tolist() == [2, 3]
+    assert q["precision"].tolist() == pytest.approx([0.5, 2 / 3])
+    assert q["language"].tolist() == ["en", "es"] and q["kind"].tolist() == ["synonym", "translation"]
+    e = C.results_by_engine(_candidates())
+    assert e["results"].tolist() == [3, 2]
+    assert e["precision"].tolist() == pytest.approx([1.0, 0.0])
+
+
+def _summary() -> pd.DataFrame:
+    return pd.DataFrame({
+        "subtree": ["s", "s", "t"], "raw": [100, 300, 600], "unique": [80, 200, 520],
+        "exact_duplicates": [10, 60, 50], "near_duplicates": [10, 40, 30],
+        "positives_raw": [10, 60, 120], "raw_precision": [0.1, 0.2, 0.2],
+    }, index=pd.Index(["w1", "w2", "w3"], name="wnid"))
+
+
+def test_summary_by_subtree_and_numbers_by_hand():
+    b = C.summary_by_subtree(_summary())
+    assert b.index.tolist() == ["s", "t"]
+    assert b.loc["s"].tolist() == pytest.approx([2, 200, 140, 35, 25, 0.15])
+    n = C.collection_numbers(_summary())
+    assert n.synsets == 3 and n.mean_unique == pytest.approx(800 / 3) and n.median_unique == 200
+    assert n.mean_precision == pytest.approx(0.5 / 3)
+    assert n.pooled_precision == pytest.approx(190 / 1000)
+    assert n.duplicate_share == pytest.approx(1 - 800 / 1000)
+    assert n.describe() == ("3 synsets: 267 candidates per synset after dedup on average "
+                            "(median 200); raw precision mean 16.7%, pooled 19.0%")
+
+
+def test_collection_claims_verdicts(tmp_path):
+    out = ResultWriter("t", results_dir=tmp_path, seed=1)
+    C.record_collection_claims(out, C.collection_numbers(_summary()), amount=1.0)
+    cl = out.claims_frame().set_index("id")
+    assert cl.loc["collect.raw_precision", "reproduced"] == pytest.approx(0.1667)
+    assert cl.loc["collect.raw_precision", "verdict"] == NOT_REPRODUCED  # 0.067 from 0.10 > 0.05
+    assert cl.loc["collect.candidates_after_dedup", "reproduced"] == 267
+    assert cl.loc["collect.candidates_after_dedup", "verdict"] == NOT_REPRODUCED  # < 10K
+    assert cl.loc["collect.duplicate_share", "reproduced"] == pytest.approx(0.2)
+    assert set(cl["mode"]) == {"simulated"}
+    near = C.collection_numbers(_summary().assign(raw_precision=[0.1, 0.1, 0.19]))
+    C.record_collection_claims(out, near, amount=1.0)
+    assert out.claims_frame().set_index("id").loc["collect.raw_precision", "verdict"] == REPRODUCED
+
+
+def test_contact_sheet_is_seeded_and_in_result_order(world):
+    cand = world.candidates(WHIPPET, ["whippet"], amount=0.1)
+    a = C.contact_sheet(world, WHIPPET, cand, seed=5, n=10)
+    b = C.contact_sheet(world, WHIPPET, cand, seed=5, n=10)
+    assert len(a.rows) == 10 and a.rows.index.is_monotonic_increasing
+    assert a.rows.index.tolist() == b.rows.index.tolist()
+    assert a.correct == a.rows["is_positive"].tolist()
+    assert all(c.startswith('"whippet"\n-> ') for c in a.captions)
+    assert f"{cand.is_positive.mean():.0%} correct" in a.title
+    assert len(C.contact_sheet(world, WHIPPET, cand.iloc[:3], seed=5).rows) == 3
+
+
+def test_evaluate_on_world_agrees_with_its_parts(world):
+    ev = D.evaluate_on_world(world, [WHIPPET], n_web_images=6, seed=3, threshold=10,
+                             amount=0.05, thresholds=range(0, 13, 4))
+    assert ev.n_synsets == 1 and ev.sample["web_image_id"].nunique() == 6
+    assert ev.sweep["threshold"].tolist() == [0, 4, 8, 12]
+    # a larger threshold only merges more: recall never falls
+    assert ev.sweep["recall"].is_monotonic_increasing
+    n = len(ev.sample)
+    assert ev.result.n_images == n == ev.pixel_sample_table().loc[0, "images"]
+    truth = ev.sample["web_image_id"].to_numpy()
+    assert ev.pr == D.pairwise_precision_recall(ev.result.group, truth)
+    assert len(ev.distances) == n * (n - 1) // 2
+    assert ev.distances["same_image"].sum() == ev.pr["true_pairs"]
