@@ -111,6 +111,18 @@ def _failing_cell(exc: Exception, executed: Path) -> tuple[str, str]:
     return cell, f"{ename}: {evalue}"
 
 
+def _ipc_kernel_manager() -> type:
+    """A kernel manager on local IPC sockets: nothing listens on TCP, and no plain-text warning."""
+    from jupyter_client.manager import AsyncKernelManager
+
+    class IPCKernelManager(AsyncKernelManager):
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self.transport = "ipc"
+
+    return IPCKernelManager
+
+
 def execute(book: Path, out_dir: Path, parameters: dict[str, object], progress: bool = True,
             cwd: Path = PROJECT_ROOT) -> Path:
     """Run one notebook; rename the executed copy into place only if it succeeded."""
@@ -123,7 +135,8 @@ def execute(book: Path, out_dir: Path, parameters: dict[str, object], progress: 
     failed.unlink(missing_ok=True)
     try:
         pm.execute_notebook(str(book), str(partial), parameters=parameters, cwd=str(cwd),
-                            progress_bar=progress, kernel_name="python3", log_output=False)
+                            progress_bar=progress, kernel_name="python3", log_output=False,
+                            kernel_manager_class=_ipc_kernel_manager())
     except Exception as exc:  # papermill wraps the cell's error
         if partial.exists():
             os.replace(partial, failed)

@@ -32,6 +32,12 @@ def test_report_has_claims_with_verdicts(ci_results):
 
 
 def test_same_parameters_give_identical_tables(ci_results, tmp_path):
-    run("ci", "00", {}, results_dir=tmp_path, progress=False)
-    for t in (tmp_path / "tables").glob("*.csv"):
-        assert t.read_bytes() == (ci_results / "tables" / t.name).read_bytes(), t.name
+    """A second run of the whole sequence writes the same bytes: tables, claims, clean set."""
+    run("ci", None, {}, results_dir=tmp_path, progress=False)
+    tables = sorted((tmp_path / "tables").glob("*.csv"))
+    assert len(tables) >= 10
+    for t in tables + sorted((tmp_path / "data").glob("*.parquet")):
+        rel = t.relative_to(tmp_path)
+        assert t.read_bytes() == (ci_results / rel).read_bytes(), rel
+    for c in sorted((tmp_path / "claims").glob("*.json")):
+        assert c.read_bytes() == (ci_results / "claims" / c.name).read_bytes(), c.name
