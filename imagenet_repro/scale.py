@@ -473,3 +473,247 @@ def table1(measurements: Iterable[Table1Measurement]) -> pd.DataFrame:
     out["how"] = [f"{measured[p].value}; Y if {measured[p].rule}" if p in measured
                   else "quoted from the paper (not measurable here)" for p in TABLE1_PROPERTIES]
     return out
+
+
+# ---------------------------------------------------------------- notebook 03: inputs, versions, claims
+#
+# What notebook 03 computes per version (real fall-2011 counts / simulated clean set) and the
+# claims it records, here so that the notebook cells stay a few lines and the numbers are tested.
+
+FIG3_ROOTS = {"cat": "cat.n.01", "cattle": "cattle.n.01"}  # Fig 3's two subtrees
+
+
+def fig3_subtrees(hierarchy: Hierarchy) -> dict[str, dict]:
+    """Fig 3's "cat" and "cattle" subtrees as drawable trees (``tree_of``)."""
+    return {name: tree_of(hierarchy, get_wnid(get_synset(s))) for name, s in FIG3_ROOTS.items()}
+
+
+def clean_set_covering(results_dir: Path | str, hierarchy: Hierarchy, needed: Iterable[str], out,
+                       seed: int = 2009, amount: float = 1.0):
+    """Notebook 02's clean set and per-synset summary, completed with the ``needed`` synsets
+    02 did not clean at this scale (same pipeline, seed and fitted worker model), so Fig 1 and
+    Fig 3 have every synset they draw. Records the inputs, and the synsets cleaned here as the
+    table ``cleaned_in_03``. Returns (world, clean, summary, missing wnids)."""
+    from .crowd.pipeline import clean_synsets, load_clean_set, load_clean_summary, load_worker_model
+    from .hierarchy import load_hierarchy
+    from .world import World, WorldConfig
+
+    res = Path(results_dir)
+    clean = load_clean_set(res)
+    summary = load_clean_summary(res)
+    out.input(res / "data" / "clean_set.parquet")
+    out.input(res / "tables" / "clean_per_synset.csv")
+    missing = [w for w in dict.fromkeys(needed) if w not in set(summary["wnid"])]
+    present = set(summary["subtree"]) | set(hierarchy.synsets.loc[missing, "subtree"])
+    run_subtrees = tuple(s for s in hierarchy.subtree_names if s in present)
+    world = World(load_hierarchy(run_subtrees), WorldConfig(seed=seed))
+    if missing:  # with the (fitted) worker model and consensus settings notebook 02 used
+        model, consensus = load_worker_model(res)
+        out.input(res / "data" / "crowd_worker_model.json")
+        extra = clean_synsets(world, missing, model, consensus, seed=seed, amount=amount, progress=False)
+        clean = pd.concat([clean, extra.clean], ignore_index=True)
+        summary = pd.concat([summary, extra.summary[summary.columns]], ignore_index=True)
+        out.table(extra.summary[["wnid", "subtree", "depth", "candidates", "accepted", "precision"]],
+                  "cleaned_in_03", index=False)
+    return world, clean, summary, missing
+
+
+def fig2_versions(hierarchy: Hierarchy, simulated: pd.Series, real: pd.Series, scale_name: str,
+                  amount: float) -> dict[str, dict]:
+    """Fig 2's two versions, each with its title, mode, note, counts, subtree tables,
+    histogram and summary: the same code on both, labels kept apart."""
+    versions: dict[str, dict] = {}
+    for key, counts, mode, title, note in (
+            ("simulated", simulated, "simulated", f"simulated clean set (scale={scale_name})",
+             f"{len(simulated):,} synsets cleaned; web scaled by {amount} (counts full size only at scale=paper)"),
+            ("real", real, "real", "ImageNet fall 2011, per-node URL counts",
+             "fall-2011 release (2 years after the paper); synsets absent from it count 0 images")):
+        table = subtree_table(hierarchy, counts, subtrees=None)
+        versions[key] = dict(title=title, mode=mode, note=note, counts=counts, table_all=table,
+                             hist=histogram(counts), summary=scale_summary(counts),
+                             table=table_beside_paper(table))
+    return versions
+
+
+def save_fig2_tables(out, versions: dict[str, dict]) -> None:
+    """The per-subtree table, the table beside the paper's and the histogram of each version."""
+    for key, v in versions.items():
+        out.table(v["table_all"], f"fig2_subtrees_{key}")
+        out.table(v["table"], f"fig2_table_{key}")
+        out.table(v["hist"], f"fig2_histogram_{key}", index=False)
+
+
+def share_below(versions: dict[str, dict], thresholds: Iterable[int] = (1, 10, 50, 100, 200)) -> pd.DataFrame:
+    """Share of synsets under each threshold, per version: how much "very few" (undefined in
+    the paper) depends on where it is put."""
+    thresholds = list(thresholds)
+    return pd.DataFrame({k: {f"< {t}": float((v["counts"] < t).mean()) for t in thresholds}
+                         for k, v in versions.items()})
+
+
+def record_fig2_claims(out, versions: dict[str, dict], comparable: bool, scale_name: str,
+                       amount: float) -> None:
+    """Fig 2's scale claims for each version; the simulated ones are info only when the
+    simulated web is scaled down (not comparable with the paper's counts)."""
+    for key, v in versions.items():
+        s, mode = v["summary"], v["mode"]
+        info = key == "simulated" and not comparable
+        why = (f"simulated web scaled by candidates_per_synset={amount} at scale={scale_name}: "
+               "not comparable with the paper (info only)" if info else
+               ("fall-2011 release, two years after the paper" if key == "real" else "simulated at full size"))
+        cov = f"; {s['synsets']:,} synsets"
+        out.claim(f"fig2.{key}.total_images", "images in the 12 subtrees", "Sec 2 / Fig 2", PAPER_TOTAL_IMAGES,
+                  s["total_images"], mode, unit="images", direction="info" if info else "approx", note=why + cov)
+        out.claim(f"fig2.{key}.mean_images", "average images per synset (paper: over 600)", "Sec 2 / Fig 2",
+                  PAPER_MEAN_IMAGES, round(s["mean_images"], 1), mode, unit="images",
+                  direction="info" if info else ">=", note=why + cov)
+        out.claim(f"fig2.{key}.share_very_few", f"share of synsets with very few (< {VERY_FEW}) images",
+                  "Fig 2", PAPER_SHARE_VERY_FEW, round(s["share_very_few"], 4), mode,
+                  direction="info" if info else "approx", tolerance=0.05,
+                  note=why + f"; 'very few' = fewer than {VERY_FEW} (our threshold; the paper gives none)")
+        out.claim(f"fig2.{key}.share_over_500", "share of synsets with more than 500 images", "Fig 2",
+                  PAPER_SHARE_MANY, round(s["share_over_many"], 4), mode,
+                  direction="info" if info else ">", note=why + cov)
+        for name, row in v["table"].iterrows():
+            out.claim(f"fig2.{key}.total_images.{name.replace(' ', '_')}", f"total images of the {name} subtree",
+                      "Fig 2 (table)", int(row["paper_total_images"]), int(row["total_images"]), mode,
+                      unit="images", direction="info" if info else "approx", note=why)
+
+
+def fig1_real_images(out, root: Path | str, branches: dict[str, list[tuple[str, str]]], n: int = 9,
+                     seed: int = 2009) -> tuple[dict[str, list[dict]], list]:
+    """Fig 1 from real photos in an ImageNet-layout folder; the images shown, and the files
+    skipped as undecodable, are written as tables. Returns (branch items, skipped files)."""
+    from .sources import ImageNetFolder
+
+    src = ImageNetFolder(root)
+    items = branch_images_from_source(src, branches, n=n, seed=seed)
+    out.table(pd.concat([it["shown"] for chain in items.values() for it in chain]), "fig1_images_real",
+              index=False)
+    if src.skipped:
+        out.table(src.skipped_frame(), "fig1_skipped_files", index=False)
+    return items, list(src.skipped)
+
+
+def fig3_panels(trees: dict[str, dict], imagenet_counts: pd.Series, esp_counts: pd.Series,
+                imagenet_mode: str, imagenet_title: str) -> list[dict]:
+    """One Fig 3 panel per tree: ESP's labels and ImageNet's images per node of the tree."""
+    panels = []
+    for name, t in trees.items():
+        sides = [dict(title="ESP game", mode="simulated",
+                      counts=esp_counts.reindex(t["order"]).fillna(0).astype(int)),
+                 dict(title=imagenet_title, mode=imagenet_mode,
+                      counts=imagenet_counts.reindex(t["order"]).fillna(0).astype(int))]
+        panels.append(dict(tree=name, **t, sides=sides))
+    return panels
+
+
+def fig3_table(panels: list[dict]) -> pd.DataFrame:
+    """Per tree and dataset: synsets with images, images, and the largest node."""
+    rows = [(p["tree"], s["title"], int((s["counts"] > 0).sum()), int(s["counts"].sum()), int(s["counts"].max()))
+            for p in panels for s in p["sides"]]
+    return pd.DataFrame(rows, columns=["tree", "dataset", "synsets_with_images", "images", "largest_node"])
+
+
+def record_fig3_claims(out, f3: dict[str, list[dict]], comparable: bool, scale_name: str,
+                       amount: float) -> None:
+    """Fig 3's claim per version: ImageNet's trees have more populated synsets than ESP's."""
+    for k, panels in f3.items():
+        mode = "real" if k == "real" else "simulated"
+        denser = all((p["sides"][1]["counts"] > 0).sum() > (p["sides"][0]["counts"] > 0).sum() for p in panels)
+        detail = "; ".join(f"{p['tree']}: ImageNet {(p['sides'][1]['counts'] > 0).sum()} vs ESP "
+                           f"{(p['sides'][0]['counts'] > 0).sum()} synsets with images" for p in panels)
+        info = k == "simulated" and not comparable
+        out.claim(f"fig3.{k}.denser_than_esp", "ImageNet's cat and cattle trees have more populated synsets than ESP's",
+                  "Sec 2 / Fig 3", "yes", "yes" if denser else "no", "simulated", direction="info" if info else "==",
+                  note=f"ESP simulated; ImageNet side {mode}. {detail}" + (
+                      f"; simulated web scaled by {amount} at scale={scale_name}, so many synsets are empty (info only)"
+                      if info else ""))
+
+
+def fig6_versions(hierarchy: Hierarchy, imagenet: dict[str, pd.Series], esp: dict[str, pd.Series],
+                  scale_name: str, subtree: str = "mammal") -> dict[str, dict]:
+    """Fig 6's panels: per version ("real", "simulated"), the depth distribution of ImageNet's
+    images and of the ESP labels on them, in one subtree."""
+    out = {}
+    for k, counts in imagenet.items():
+        d_in = depth_distribution(hierarchy, counts, subtree)
+        d_esp = depth_distribution(hierarchy, esp[k], subtree)
+        out[k] = dict(title=("real ImageNet fall-2011 images; ESP simulated on them" if k == "real"
+                             else f"simulated clean set (scale={scale_name}); ESP simulated on it"),
+                      series=[dict(label="ImageNet", mode="real" if k == "real" else "simulated", dist=d_in),
+                              dict(label="ESP game", mode="simulated", dist=d_esp)])
+    return out
+
+
+def fig6_table(panel: dict) -> pd.DataFrame:
+    """One version's depth distributions side by side (imagenet, esp)."""
+    return pd.concat({"imagenet": panel["series"][0]["dist"], "esp": panel["series"][1]["dist"]}, axis=1)
+
+
+def fig6_shares(f6: dict[str, dict]) -> pd.DataFrame:
+    """Share of labels per depth, every version and dataset in one frame."""
+    return pd.concat({k: pd.concat({s["label"]: s["dist"]["share"] for s in v["series"]}, axis=1)
+                      for k, v in f6.items()}, axis=1)
+
+
+def mean_depth(dist: pd.DataFrame) -> float:
+    """Mean depth of the images (labels) of a ``depth_distribution``; 0 when there are none."""
+    return float((dist.index.to_numpy() * dist["images"]).sum() / max(1, dist["images"].sum()))
+
+
+def record_fig6_claims(out, f6: dict[str, dict]) -> None:
+    """Per version: the depth of each dataset's highest bar (info), and whether ImageNet's
+    labels lie deeper than ESP's on average (the paper's point)."""
+    for k, v in f6.items():
+        d_in, d_esp = v["series"][0]["dist"], v["series"][1]["dist"]
+        for label, d, mode in (("imagenet", d_in, "real" if k == "real" else "simulated"), ("esp", d_esp, "simulated")):
+            top = int(d["images"].idxmax())
+            out.claim(f"fig6.{k}.{label}.peak",
+                      f"highest bar of {'ImageNet' if label == 'imagenet' else 'ESP'} mammal labels: its depth (count in the note)",
+                      "Fig 6", None, top, mode, unit="depth", direction="info",
+                      note=f"{int(d['images'].max()):,} labels at depth {top} ({d['share'].max():.1%})")
+        out.claim(f"fig6.{k}.imagenet_deeper", "ImageNet's mammal labels lie deeper than ESP's (mean depth)",
+                  "Fig 6", "yes", "yes" if mean_depth(d_in) > mean_depth(d_esp) else "no", "simulated",
+                  direction="==", note=f"mean depth ImageNet {mean_depth(d_in):.2f} vs ESP {mean_depth(d_esp):.2f}; "
+                  f"share at depth >= 6: ImageNet {d_in.loc[6:, 'share'].sum():.1%} vs ESP {d_esp.loc[6:, 'share'].sum():.1%}")
+
+
+def table1_sizes(world, clean: pd.DataFrame, fig1_real: dict[str, list[dict]] | None, n: int = 100,
+                 seed: int = 2009) -> tuple[np.ndarray, str]:
+    """Image sizes for FullRes: the real Fig 1 photos when there are any, else rendered
+    clean-set images. Returns (sizes, mode)."""
+    if fig1_real is not None and len(image_sizes(fig1_real)):
+        return image_sizes(fig1_real), "real"
+    return rendered_sizes(world, clean, n=n, seed=seed), "simulated"
+
+
+def table1_measurements(hierarchy: Hierarchy, clean: pd.DataFrame, summary: pd.DataFrame,
+                        populated_real: pd.DataFrame, sizes: np.ndarray, size_mode: str,
+                        esp_error_share: float) -> list[Table1Measurement]:
+    """The four properties of ImageNet's row the artifact measures (LabelDisam, Clean,
+    DenseHie, FullRes), ESP's disambiguation errors as the contrast for LabelDisam."""
+    prec = summary["precision"].dropna()
+    return [
+        measure_label_disambiguation(clean["wnid"], hierarchy, "simulated",
+                                     contrast=f"ESP words read as their most frequent sense: {esp_error_share:.1%} wrong"),
+        measure_clean(float(prec.mean()), len(prec), "simulated"),
+        measure_dense(populated_real, "real"),
+        measure_full_resolution(sizes, size_mode),
+    ]
+
+
+def record_table1_claims(out, measured: Iterable[Table1Measurement]) -> None:
+    """Table 1's claims: the measured ImageNet properties against the paper's Y, then every
+    other cell quoted from the paper."""
+    measured = list(measured)
+    for m in measured:
+        out.claim(f"table1.imagenet.{m.property}", f"ImageNet: {m.property}", "Table 1", "Y", m.verdict, m.mode,
+                  direction="==", note=f"{m.value}; Y if {m.rule}")
+    done = {m.property for m in measured}
+    for prop in TABLE1_PROPERTIES:
+        for ds in TABLE1_DATASETS:
+            if ds == "ImageNet" and prop in done:
+                continue
+            out.claim(f"table1.{ds}.{prop}", f"{ds}: {prop}", "Table 1", PAPER_TABLE1.at[prop, ds],
+                      PAPER_TABLE1.at[prop, ds], "real", direction="quoted", note="quoted from the paper")

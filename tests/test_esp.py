@@ -82,3 +82,31 @@ def test_bad_config_and_unknown_synsets_are_clear_errors(hierarchy):
         ESPConfig(p_subordinate=0.7, p_superordinate=0.5)
     with pytest.raises(UserError, match="n99999999"):
         simulate_esp(pd.Series({"n99999999": 3}), hierarchy)
+
+
+def test_image_pools_keep_one_subtree_of_each_version(hierarchy):
+    from imagenet_repro.crowd.esp import image_pools
+
+    dog, husky, truck = w("dog.n.01"), w("eskimo_dog.n.01"), w("truck.n.01")
+    real = pd.Series({dog: 7, husky: 3, truck: 9})
+    clean = pd.DataFrame({"true_wnid": [husky, husky, dog, truck, ""]})
+    pools = image_pools(hierarchy, real, clean, "mammal")
+    assert pools["real"].to_dict() == {dog: 7, husky: 3}
+    assert pools["simulated"].to_dict() == {dog: 1, husky: 2}
+
+
+def test_esp_claims_from_a_hand_result(tmp_path):
+    from imagenet_repro.crowd.esp import ESPResult, record_esp_claims
+    from imagenet_repro.results import INFO, ResultWriter
+
+    labels = pd.DataFrame({"level": ["basic", "subordinate", "basic"], "images": [6, 1, 1],
+                           "error": [False, False, True], "in_hierarchy": [True, True, False]})
+    r = ESPResult(labels, pd.Series([10]), pd.Series([2]), ESPConfig(p_subordinate=0.2, p_superordinate=0.05))
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    record_esp_claims(out, {"real": r})
+    c = {x.id: x for x in out.claims}
+    assert list(c) == ["esp.real.share_basic", "esp.real.disambiguation_errors"]
+    assert c["esp.real.share_basic"].reproduced == 0.875  # 7 of 8 labels
+    assert c["esp.real.disambiguation_errors"].reproduced == 0.125
+    assert c["esp.real.share_basic"].note == "simulated players on the real ImageNet mammal images; p_sub=0.2, p_super=0.05"
+    assert c["esp.real.share_basic"].verdict == INFO

@@ -184,3 +184,158 @@ def test_label_disambiguation_needs_every_label_to_be_a_wnid(hierarchy):
     assert good.verdict == "Y" and good.value.startswith("100.0% of 2 labels")
     bad = sc.measure_label_disambiguation(["n02084071", "dog", "n99999999", "n02109961"], hierarchy)
     assert bad.verdict == "N" and bad.value.startswith("50.0% of 4 labels")
+
+
+# ---------------------------------------------------------------- notebook 03's steps and claims
+
+def _claims(out) -> dict:
+    return {c.id: c for c in out.claims}
+
+
+def test_fig2_versions_and_claims_on_hand_counts(hierarchy, tmp_path):
+    from imagenet_repro.results import INFO, NOT_REPRODUCED, REPRODUCED, ResultWriter
+
+    sim = pd.Series({w("dog.n.01"): 0, w("eskimo_dog.n.01"): 150, w("tiger.n.02"): 600})
+    real = pd.Series({w("dog.n.01"): 1603, w("eskimo_dog.n.01"): 50, w("trimaran.n.01"): 1272})
+    v = sc.fig2_versions(hierarchy, sim, real, "ci", 0.05)
+    assert v["simulated"]["note"].startswith("3 synsets cleaned; web scaled by 0.05")
+    assert v["simulated"]["title"] == "simulated clean set (scale=ci)" and v["real"]["mode"] == "real"
+    assert v["real"]["table_all"]["total_images"].to_dict() == {"mammal": 1653, "vehicle": 1272}
+    assert v["real"]["summary"]["total_images"] == 2925
+    shares = sc.share_below(v, (1, 100, 1000))
+    assert shares["simulated"].tolist() == pytest.approx([1 / 3, 1 / 3, 1.0])
+    assert shares["real"].tolist() == pytest.approx([0.0, 1 / 3, 1 / 3])
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.save_fig2_tables(out, v)
+    assert len(list((tmp_path / "tables").glob("fig2_*.csv"))) == 6
+    sc.record_fig2_claims(out, v, comparable=False, scale_name="ci", amount=0.05)
+    c = _claims(out)
+    assert [k for k in c if k.startswith("fig2.real")] == [
+        "fig2.real.total_images", "fig2.real.mean_images", "fig2.real.share_very_few",
+        "fig2.real.share_over_500", "fig2.real.total_images.mammal", "fig2.real.total_images.vehicle"]
+    assert all(c[k].verdict == INFO for k in c if k.startswith("fig2.simulated"))  # scaled-down web
+    assert c["fig2.simulated.total_images"].note.startswith("simulated web scaled by candidates_per_synset=0.05 at scale=ci")
+    assert c["fig2.real.mean_images"].reproduced == 975.0 and c["fig2.real.mean_images"].verdict == REPRODUCED
+    assert c["fig2.real.share_very_few"].reproduced == 0.3333
+    assert c["fig2.real.share_very_few"].verdict == NOT_REPRODUCED  # 0.33 vs 0.20 +- 0.05
+    assert c["fig2.real.share_over_500"].verdict == REPRODUCED  # 2/3 > 0.5
+    assert c["fig2.real.total_images.mammal"].paper == 862_000
+    assert c["fig2.real.total_images.mammal"].reproduced == 1653
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.record_fig2_claims(out, v, comparable=True, scale_name="paper", amount=1.0)
+    assert _claims(out)["fig2.simulated.mean_images"].verdict == NOT_REPRODUCED  # 250 < 600
+
+
+def test_fig3_panels_table_and_claims(tmp_path):
+    from imagenet_repro.results import INFO, REPRODUCED, ResultWriter
+
+    tree = {"root": "a", "parent": {"b": "a", "c": "a"}, "order": ["a", "b", "c"],
+            "names": {"a": "A", "b": "B", "c": "C"}}
+    imagenet, esp = pd.Series({"a": 5, "b": 3, "c": 7, "z": 9}), pd.Series({"a": 20})
+    panels = sc.fig3_panels({"t": tree}, imagenet, esp, "real", "ImageNet")
+    assert panels[0]["sides"][1]["counts"].tolist() == [5, 3, 7]
+    assert panels[0]["sides"][0]["counts"].tolist() == [20, 0, 0] and panels[0]["root"] == "a"
+    t = sc.fig3_table(panels)
+    assert t.values.tolist() == [["t", "ESP game", 1, 20, 20], ["t", "ImageNet", 3, 15, 7]]
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.record_fig3_claims(out, {"real": panels, "simulated": sc.fig3_panels({"t": tree}, esp, esp, "simulated", "x")},
+                          comparable=False, scale_name="ci", amount=0.05)
+    c = _claims(out)
+    assert c["fig3.real.denser_than_esp"].reproduced == "yes" and c["fig3.real.denser_than_esp"].verdict == REPRODUCED
+    assert c["fig3.real.denser_than_esp"].note == ("ESP simulated; ImageNet side real. "
+                                                  "t: ImageNet 3 vs ESP 1 synsets with images")
+    assert c["fig3.simulated.denser_than_esp"].reproduced == "no"  # 1 vs 1
+    assert c["fig3.simulated.denser_than_esp"].verdict == INFO
+    assert c["fig3.simulated.denser_than_esp"].note.endswith("scaled by 0.05 at scale=ci, so many synsets are empty (info only)")
+
+
+def test_fig6_mean_depth_and_claims(hierarchy, tmp_path):
+    from imagenet_repro.results import NOT_REPRODUCED, REPRODUCED, ResultWriter
+
+    d = pd.DataFrame({"images": [1, 0, 3]}, index=[1, 2, 3])
+    assert sc.mean_depth(d) == 2.5 and sc.mean_depth(d * 0) == 0.0
+    dog, husky = w("dog.n.01"), w("eskimo_dog.n.01")
+    f6 = sc.fig6_versions(hierarchy, {"real": pd.Series({dog: 10, husky: 30})}, {"real": pd.Series({dog: 40})}, "ci")
+    imagenet, esp = (s["dist"] for s in f6["real"]["series"])
+    ddog, dhusky = hierarchy.synsets.at[dog, "depth"], hierarchy.synsets.at[husky, "depth"]
+    assert imagenet.loc[ddog, "images"] == 10 and imagenet.loc[dhusky, "images"] == 30
+    assert esp["images"].sum() == 40 and esp.loc[ddog, "share"] == 1.0
+    assert sc.fig6_table(f6["real"]).columns.tolist() == [("imagenet", "images"), ("imagenet", "share"),
+                                                          ("esp", "images"), ("esp", "share")]
+    assert sc.fig6_shares(f6).loc[ddog].tolist() == [0.25, 1.0]
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.record_fig6_claims(out, f6)
+    c = _claims(out)
+    assert list(c) == ["fig6.real.imagenet.peak", "fig6.real.esp.peak", "fig6.real.imagenet_deeper"]
+    assert c["fig6.real.imagenet.peak"].reproduced == dhusky
+    assert c["fig6.real.imagenet.peak"].note == f"30 labels at depth {dhusky} (75.0%)"
+    assert c["fig6.real.imagenet_deeper"].reproduced == "yes" and c["fig6.real.imagenet_deeper"].verdict == REPRODUCED
+    mean_in = (10 * ddog + 30 * dhusky) / 40
+    assert c["fig6.real.imagenet_deeper"].note.startswith(f"mean depth ImageNet {mean_in:.2f} vs ESP {ddog:.2f}")
+    f6["real"]["series"].reverse()  # ESP deeper than ImageNet
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.record_fig6_claims(out, f6)
+    assert _claims(out)["fig6.real.imagenet_deeper"].verdict == NOT_REPRODUCED
+
+
+def test_table1_measurements_and_claims(hierarchy, tmp_path):
+    from imagenet_repro.results import QUOTED, REPRODUCED, ResultWriter
+
+    dog, husky = w("dog.n.01"), w("eskimo_dog.n.01")
+    clean = pd.DataFrame({"wnid": [dog, husky, husky]})
+    summary = pd.DataFrame({"precision": [1.0, 0.9, np.nan]})
+    pop = sc.populated_synsets(hierarchy, pd.Series({dog: 5, husky: 0}))
+    m = sc.table1_measurements(hierarchy, clean, summary, pop, np.array([[400, 300], [500, 350]]), "simulated",
+                               esp_error_share=0.125)
+    assert [x.property for x in m] == ["LabelDisam", "Clean", "DenseHie", "FullRes"]
+    assert [x.verdict for x in m] == ["Y", "Y", "N", "Y"]  # 1 of 2 synsets populated
+    assert m[0].value.endswith("(ESP words read as their most frequent sense: 12.5% wrong)")
+    assert m[1].value == "mean precision 95.0% over 2 synsets"
+    out = ResultWriter("03_test", results_dir=tmp_path)
+    sc.record_table1_claims(out, m)
+    c = _claims(out)
+    assert len(c) == 4 + 6 * 5 - 4
+    assert c["table1.imagenet.Clean"].verdict == REPRODUCED
+    assert c["table1.imagenet.DenseHie"].reproduced == "N"
+    assert c["table1.imagenet.Clean"].note == "mean precision 95.0% over 2 synsets; Y if mean precision >= 90%"
+    assert c["table1.ESP.LabelDisam"].paper == "N" and c["table1.ESP.LabelDisam"].verdict == QUOTED
+    assert c["table1.ImageNet.PublicAvail"].paper == "Y" and "table1.ImageNet.Clean" not in c
+    sizes, mode = sc.table1_sizes(None, clean, {"m": [{"images": [np.zeros((30, 40, 3))]}]})
+    assert mode == "real" and sizes.tolist() == [[40, 30]]
+
+
+def test_fig3_subtrees_and_clean_set_covering(hierarchy, tmp_path):
+    from imagenet_repro.results import ResultWriter
+
+    trees = sc.fig3_subtrees(hierarchy)
+    assert list(trees) == ["cat", "cattle"] and trees["cat"]["root"] == w("cat.n.01")
+    assert trees["cattle"]["order"][0] == w("cattle.n.01") and len(trees["cat"]["order"]) > 10
+    out = ResultWriter("02_clean_with_crowd", results_dir=tmp_path)
+    (tmp_path / "data").mkdir()
+    pd.DataFrame({"wnid": ["n09287968"], "candidate_id": [1]}).to_parquet(tmp_path / "data" / "clean_set.parquet")
+    out.table(pd.DataFrame({"wnid": ["n09287968"], "subtree": ["geological formation"], "depth": [1],
+                            "accepted": [1]}), "clean_per_synset", index=False)
+    out3 = ResultWriter("03_test", results_dir=tmp_path)
+    world, clean, summary, missing = sc.clean_set_covering(tmp_path, hierarchy, ["n09287968"], out3)
+    assert missing == [] and len(clean) == 1 and summary["wnid"].tolist() == ["n09287968"]
+    assert set(world.synsets["subtree"]) == {"geological formation"}
+    assert len(out3.inputs) == 2 and not (tmp_path / "tables" / "cleaned_in_03.csv").exists()
+
+
+def test_fig1_real_images_writes_shown_and_skipped_tables(tmp_path):
+    from PIL import Image
+
+    from imagenet_repro.results import ResultWriter
+
+    root = tmp_path / "imagenet"
+    husky = root / "n02109961"
+    husky.mkdir(parents=True)
+    for k in range(3):
+        Image.new("RGB", (40, 30)).save(husky / f"n02109961_{k}.JPEG")
+    (husky / "n02109961_9.JPEG").write_bytes(b"broken")
+    out = ResultWriter("03_test", results_dir=tmp_path / "res")
+    items, skipped = sc.fig1_real_images(out, root, {"mammal": [("husky", "n02109961")]}, n=9, seed=1)
+    assert len(items["mammal"][0]["images"]) == 3 and [s.path.name for s in skipped] == ["n02109961_9.JPEG"]
+    shown = pd.read_csv(tmp_path / "res" / "tables" / "fig1_images_real.csv")
+    assert shown["wnid"].tolist() == ["n02109961"] * 3
+    assert len(pd.read_csv(tmp_path / "res" / "tables" / "fig1_skipped_files.csv")) == 1

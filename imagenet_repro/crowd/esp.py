@@ -276,3 +276,29 @@ def basic_levels(hierarchy: Hierarchy, wnids: list[str] | None = None) -> pd.Dat
                      synset_word(b)[0], int(hierarchy.synsets.at[b, "depth"])))
     return pd.DataFrame(rows, columns=["wnid", "name", "basic_wnid", "basic_name", "basic_word",
                                        "basic_depth"]).set_index("wnid")
+
+
+# ---------------------------------------------------------------- notebook 03: pools and claims
+
+def image_pools(hierarchy: Hierarchy, real: pd.Series, clean: pd.DataFrame,
+                subtree: str = "mammal") -> dict[str, pd.Series]:
+    """The images the ESP players label, per version: real fall-2011 counts per node and the
+    simulated clean set per true synset, both limited to one subtree (ESP and ImageNet are
+    compared on the same images)."""
+    members = hierarchy.synsets.index[hierarchy.synsets["subtree"] == subtree]
+    return {"real": real.reindex(members).dropna().astype(int),
+            "simulated": clean[clean["true_wnid"].isin(set(members))].groupby("true_wnid").size()}
+
+
+def record_esp_claims(out, esp: dict[str, ESPResult]) -> None:
+    """Per version: the share of ESP labels at the basic level and the share a most-frequent-
+    sense reading gets wrong (both info: the paper gives no number)."""
+    for k, r in esp.items():
+        s = r.summary()
+        out.claim(f"esp.{k}.share_basic", "share of ESP labels at the basic level", "Sec 2.1 / Fig 6", None,
+                  round(s["share_basic"], 4), "simulated", direction="info",
+                  note=f"simulated players on the {k} ImageNet mammal images; "
+                       f"p_sub={r.config.p_subordinate}, p_super={r.config.p_superordinate}")
+        out.claim(f"esp.{k}.disambiguation_errors", "share of ESP labels whose most frequent sense is not the meant synset",
+                  "Sec 2.1", None, round(s["share_disambiguation_errors"], 4), "simulated", direction="info",
+                  note="words are read back as their most frequent WordNet noun sense")
