@@ -268,3 +268,134 @@ def test_select_synsets_spreads_over_depths_and_worker_model_round_trip(tmp_path
     m, c = WorkerModel(beta_similarity=7.5), ConsensusConfig(accept=0.95)
     save_worker_model(m, c, out)
     assert load_worker_model(tmp_path) == (m, c)
+
+
+# ---------------------------------------------------------------- notebook 02's steps and claims
+
+def _claims(out) -> dict:
+    return {c.id: c for c in out.claims}
+
+
+def _table(first_yes: list[float]) -> "ConfidenceTable":
+    from imagenet_repro.crowd import ConfidenceTable
+
+    v = np.full((4, 4), 0.5)
+    v[1:, 0] = first_yes
+    return ConfidenceTable(v, np.ones((4, 4)))
+
+
+def test_fig7_claims_per_cell_and_burmese_needs_more_votes(tmp_path):
+    from imagenet_repro.crowd import WorkerFit, record_fig7_claims
+    from imagenet_repro.results import INFO, NOT_REPRODUCED, REPRODUCED, ResultWriter
+
+    fig7 = pd.DataFrame({"label": ["cat.n.01", "burmese_cat.n.01"], "yes": [1, 0], "no": [0, 1],
+                         "paper": [0.79, 0.05], "fitted": [0.8, 0.07], "estimated": [0.85, 0.3]})
+    est = {"cat.n.01": _table([0.995, 0.999, 1.0]), "burmese_cat.n.01": _table([0.9, 0.95, 0.991])}
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    need = record_fig7_claims(out, fig7, est, accept=0.99)
+    assert need == {"cat.n.01": 1, "burmese_cat.n.01": 3}
+    c = _claims(out)
+    assert list(c) == ["fig7.cat.y1n0", "fig7.burmese_cat.y0n1", "fig7.burmese_needs_more_votes"]
+    assert c["fig7.cat.y1n0"].reproduced == 0.85 and c["fig7.cat.y1n0"].verdict == REPRODUCED  # |0.85-0.79| <= 0.1
+    assert c["fig7.burmese_cat.y0n1"].verdict == NOT_REPRODUCED  # 0.3 vs 0.05
+    assert c["fig7.cat.y1n0"].note == "worker model at its priors; model's expected value 0.800"
+    assert c["fig7.burmese_needs_more_votes"].reproduced == "yes"
+    assert c["fig7.burmese_needs_more_votes"].note == ("unanimous yes votes to reach 0.99: "
+                                                       "{'cat.n.01': 1, 'burmese_cat.n.01': 3}")
+    # a table that never reaches the threshold counts as 99 votes; a fitted model adds its RMSE
+    est["cat.n.01"] = _table([0.5, 0.6, 0.7])
+    fit = WorkerFit(WorkerModel(), WorkerModel(), {"beta_similarity": 2.0}, pd.DataFrame(), 0.2, 0.05,
+                    True, "ok")
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    assert record_fig7_claims(out, fig7, est, 0.99, fit) == {"cat.n.01": None, "burmese_cat.n.01": 3}
+    c = _claims(out)
+    assert c["fig7.burmese_needs_more_votes"].reproduced == "no"
+    assert c["fig7.fit_rmse"].reproduced == 0.05 and c["fig7.fit_rmse"].verdict == INFO
+    assert c["fig7.fit_rmse"].note == "prior guess: 0.200; fitted {'beta_similarity': 2.0}"
+    assert c["fig7.cat.y1n0"].note.startswith("worker model fitted to Fig 7")
+
+
+def test_clean_votes_and_fig4_claims_on_a_hand_summary(tmp_path):
+    from imagenet_repro.crowd import record_clean_claims, record_fig4_claims, record_votes_claims
+    from imagenet_repro.results import NOT_REPRODUCED, REPRODUCED, ResultWriter
+
+    summary = pd.DataFrame({"precision": [1.0, 0.5, np.nan], "recall": [0.5, 1.0, 0.0],
+                            "true_accepted": [4, 1, 0], "accepted": [4, 2, 0],
+                            "votes": [30, 10, 20], "candidates": [10, 5, 5], "consensus": [True, True, False]})
+    by_depth = pd.DataFrame({"synsets": [2, 1], "precision": [0.999, 0.98], "precision_verified": [1.0, 0.99]},
+                            index=pd.Index([3, 5], name="depth"))
+    by_depth.attrs.update(mean=0.995, mean_verified=0.9)
+    votes_depth = pd.DataFrame({"votes_per_image": [2.0, 4.5]})
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    record_clean_claims(out, summary, pd.DataFrame({"wnid": ["a"] * 5}), amount=0.05)
+    record_fig4_claims(out, pd.DataFrame({"wnid": ["a", "b", "c"]}), by_depth, verify_votes=5)
+    vpi, no_cons = record_votes_claims(out, summary, votes_depth, initial_votes=10)
+    assert (vpi, no_cons) == (3.0, pytest.approx(1 / 3))  # 60 votes / 20 candidates
+    c = _claims(out)
+    assert c["clean.precision_all_synsets"].reproduced == 0.75
+    assert c["clean.precision_all_synsets"].note == "2 synsets with images; pooled over images 0.8333"
+    assert c["clean.recall_all_synsets"].reproduced == 0.5 and c["clean.images"].reproduced == 5
+    assert c["clean.images"].note == "web scaled by 0.05; full size only at scale=paper"
+    assert c["fig4.synsets"].reproduced == 3 and c["fig4.synsets"].verdict == NOT_REPRODUCED  # paper: 80
+    assert c["fig4.mean_precision"].reproduced == 0.995 and c["fig4.mean_precision"].verdict == REPRODUCED
+    assert c["fig4.mean_precision_verified"].verdict == NOT_REPRODUCED  # 0.9 vs 0.997 +- 0.005
+    assert c["fig4.mean_precision_verified"].note == ("5 votes per image, majority; range over depths "
+                                                      "0.990-1.000")
+    assert c["fig4.min_depth_precision"].reproduced == 0.98 and c["fig4.min_depth_precision"].note == "at depth 5"
+    assert c["votes.initial_per_image"].verdict == REPRODUCED and c["votes.per_image"].reproduced == 3.0
+    assert c["votes.per_image"].note == "by depth 2.00-4.50"
+    assert c["votes.no_consensus_share"].reproduced == pytest.approx(1 / 3, abs=1e-6)
+
+
+def test_cost_claims_take_the_named_rows_and_skip_missing_ones(tmp_path):
+    from imagenet_repro.crowd import record_cost_claims
+    from imagenet_repro.results import ResultWriter
+
+    cp = pd.DataFrame({"method": ["dynamic consensus (paper)", "dynamic consensus (paper)", "majority vote",
+                                  "Dawid-Skene on the dynamic votes (P>=0.99)"],
+                       "parameter": ["accept=0.9", "accept=0.99", "k=3", "adaptive"],
+                       "precision": [0.8, 0.95, 0.9, 0.97], "votes_per_image": [2.0, 3.456, 3.0, 3.456],
+                       "recall": [0.9, 0.8, 0.85, 0.7]})
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    record_cost_claims(out, cp, accept=0.99)
+    c = _claims(out)
+    assert list(c) == ["cost.dynamic.precision", "cost.mv3.precision", "cost.ds_dynamic_099.precision"]
+    assert c["cost.dynamic.precision"].reproduced == 0.95
+    assert c["cost.dynamic.precision"].description == "dynamic consensus (paper) (accept=0.99): precision (pooled over images)"
+    assert c["cost.dynamic.precision"].note == "3.46 votes per image, recall 0.800"
+    assert c["cost.mv3.precision"].reproduced == 0.9
+
+
+def test_consensus_sensitivity_replays_each_setting():
+    from imagenet_repro.crowd import SENSITIVITY_SETTINGS, consensus_sensitivity, replay, vote_records
+
+    world = FakeWorld(2)
+    cfg = ConsensusConfig(n_initial=60)
+    recs = vote_records(world, list(world.synsets.index), PERFECT, cfg, seed=3)
+    sens = consensus_sensitivity(recs, cfg)
+    assert sens["setting"].tolist() == ["as run"] + [label for label, _ in SENSITIVITY_SETTINGS]
+    assert sens.iloc[0].to_dict() == replay(recs, cfg, "as run")
+    assert sens.iloc[4].to_dict() == replay(recs, ConsensusConfig(n_initial=60, accept=0.999), "accept at 0.999")
+    assert sens.iloc[0]["accepted"] == 100 and sens.iloc[0]["precision"] == 1.0  # 2 x 50 true images, perfect workers
+
+
+def test_notebook_02_steps_on_a_fake_world():
+    from imagenet_repro.crowd import fig4_precision, fig7_table, subtree_summary
+
+    world = FakeWorld(3)
+    cfg = ConsensusConfig(n_initial=50)
+    fs = [FitSynset("n00000000", "cat.n.01", world.candidates("n00000000"), 1.0, 0.0),
+          FitSynset("n00000001", "burmese_cat.n.01", world.candidates("n00000001"), 1.0, 0.0)]
+    fig7, est = fig7_table(world, fs, PERFECT, cfg, seed=1, prior=WorkerModel())
+    assert list(est) == ["cat.n.01", "burmese_cat.n.01"] and len(fig7) == 2 * len(PAPER_FIG7)
+    assert np.allclose(fig7["residual_estimated"], fig7["estimated"] - fig7["paper"])
+    assert np.allclose(fig7["residual_fitted"], fig7["fitted"] - fig7["paper"])
+    cell = fig7[(fig7["label"] == "cat.n.01") & (fig7["yes"] == 1) & (fig7["no"] == 0)]
+    assert cell["estimated"].item() == pytest.approx(est["cat.n.01"].values[1, 0])
+    res = clean_synsets(world, list(world.synsets.index), PERFECT, cfg, seed=1, progress=False)
+    by_sub = subtree_summary(res.summary)
+    assert by_sub.loc["mammal"].tolist() == [3, 600, 150, 1.0, 1.0]
+    sample, verified, by_depth = fig4_precision(world, res.summary, res.clean, PERFECT, seed=1, n=2,
+                                                subtrees=["mammal"], verify_votes=5)
+    assert len(sample) == 2 and verified["images"].tolist() == [50, 50]
+    assert by_depth.attrs == {"mean": 1.0, "mean_verified": 1.0} and by_depth["synsets"].sum() == 2

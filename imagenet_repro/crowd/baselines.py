@@ -143,3 +143,21 @@ def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
         rows.append({"method": f"Dawid-Skene on the dynamic votes (P>={t:g})", "parameter": "adaptive",
                      **_score(p >= t, truth, len(long), n, sid)})
     return pd.DataFrame(rows)
+
+
+SENSITIVITY_SETTINGS: tuple[tuple[str, dict], ...] = (
+    ("good class needs 60% yes", {"min_good_yes": 0.6}),
+    ("good class needs 70% yes", {"min_good_yes": 0.7}),
+    ("subset judged by plain majority", {"labels": "majority"}),
+    ("accept at 0.999", {"accept": 0.999}),
+)
+
+
+def consensus_sensitivity(records: list[VoteRecord], config: ConsensusConfig,
+                          settings: tuple[tuple[str, dict], ...] = SENSITIVITY_SETTINGS) -> pd.DataFrame:
+    """The consensus replayed on the same votes as run and under each changed setting the
+    paper leaves open: what the unstated choices cost or buy (one row per setting)."""
+    rows = [replay(records, config, "as run")]
+    rows += [replay(records, ConsensusConfig(**{**config.to_dict(), **change}), label)
+             for label, change in settings]
+    return pd.DataFrame(rows)

@@ -316,3 +316,49 @@ def load_clean_summary(results_dir: Path | str) -> pd.DataFrame:
     if not path.is_file():
         raise _need_02(path)
     return pd.read_csv(path, dtype={"wnid": str})
+
+
+# ---------------------------------------------------------------- notebook 02's steps
+
+def crowd_world(hierarchy: Any, seed: int = 2009) -> Any:
+    """The simulated world of the hierarchy's subtrees, plus "mammal" when it is missing:
+    Fig 7's "cat" and "Burmese cat" must be in the world whatever subtrees are cleaned."""
+    from ..hierarchy import load_hierarchy
+    from ..world import World, WorldConfig
+
+    names = tuple(hierarchy.subtree_names)
+    return World(load_hierarchy(names + (() if "mammal" in names else ("mammal",))), WorldConfig(seed=seed))
+
+
+def fig7_table(world: Any, synsets: list, model: WorkerModel, config: ConsensusConfig, seed: int = 2009,
+               amount: float = 1.0, prior: WorkerModel | None = None
+               ) -> tuple[pd.DataFrame, dict[str, ConfidenceTable]]:
+    """Fig 7's cells: the paper's, the prior's and the fitted model's expected values, and the
+    table estimated from the simulated initial subset of each synset (cleaned as every other
+    synset is), with the residuals against the paper. Returns (cells, estimated tables)."""
+    pool = WorkerPool.create(model, seed)
+    estimated = {fs.label: clean_synset(world, fs.wnid, pool, config, seed, amount)[2].table for fs in synsets}
+    fig7 = fig7_comparison(synsets, model, seed, start=prior, estimated=estimated)
+    fig7["residual_fitted"] = fig7["fitted"] - fig7["paper"]
+    fig7["residual_estimated"] = fig7["estimated"] - fig7["paper"]
+    return fig7, estimated
+
+
+def subtree_summary(summary: pd.DataFrame) -> pd.DataFrame:
+    """Per subtree: synsets, candidates and accepted images, mean precision and consensus share."""
+    return summary.groupby("subtree", sort=False).agg(
+        synsets=("wnid", "size"), candidates=("candidates", "sum"), accepted=("accepted", "sum"),
+        precision=("precision", "mean"), consensus=("consensus", "mean"))
+
+
+def fig4_precision(world: Any, summary: pd.DataFrame, clean: pd.DataFrame, model: WorkerModel,
+                   seed: int = 2009, n: int = 80, subtrees: Sequence[str] = ("mammal", "vehicle"),
+                   verify_votes: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Fig 4 as the paper measured it, and against the truth: n synsets sampled across depths,
+    their clean sets judged by an independent group, and the precision per depth (its means
+    in ``attrs``: mean, mean_verified). Returns (sample, verified, by_depth)."""
+    sample = sample_across_depths(summary, n, subtrees, seed)
+    verified = verify_clean_set(world, clean[clean["wnid"].isin(set(sample["wnid"]))], model, seed, verify_votes)
+    by_depth = precision_by_depth(sample, verified)
+    by_depth.attrs.update(mean=verified["precision"].mean(), mean_verified=verified["precision_verified"].mean())
+    return sample, verified, by_depth
