@@ -546,3 +546,57 @@ def crowd_cost_precision(cp: pd.DataFrame, mode: str = "simulated") -> plt.Figur
                  "vs fixed-k majority vote vs Dawid-Skene", fontsize=11)
     fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
+
+
+# ---------------------------------------------------------------- 01_collect_candidates: raw precision sensitivity
+
+def precision_sensitivity(frame: pd.DataFrame, crossings: pd.DataFrame, target: float = 0.10,
+                          mode: str = "simulated") -> plt.Figure:
+    """Mean raw precision as one world assumption moves (others at defaults), one panel each.
+
+    ``frame``: collect.sensitivity.precision_sensitivity; ``crossings``: precision_crossings
+    (indexed by assumption, with description, default, crossing, reached)."""
+    style()
+    names = list(crossings.index)
+    fig, axes = plt.subplots(1, len(names), figsize=(4.6 * len(names), 4.3), sharey=True, squeeze=False)
+    colour = PALETTE["simulated"] if mode == "simulated" else PALETTE["real"]
+    for ax, name in zip(axes[0], names):
+        g = frame[frame["assumption"] == name].sort_values("value")
+        c = crossings.loc[name]
+        log = bool((g["value"] > 0).all() and g["value"].max() / g["value"].min() > 20)
+        ax.plot(g["value"], g["mean_precision"], "o-", color=colour, label="mean over synsets")
+        ax.plot(g["value"], g["pooled_precision"], "s:", color=colour, alpha=0.5, ms=4,
+                label="pooled over results")
+        d = g[g["is_default"]]
+        ax.scatter(d["value"], d["mean_precision"], s=130, facecolors="none", edgecolors="black",
+                   zorder=3, label="world's default")
+        ax.axhline(target, color=PALETTE["paper"], ls="--", lw=1.2, label=f"paper: around {target:.0%}")
+        if c["reached"]:
+            ax.axvline(c["crossing"], color="black", ls=":", lw=1)
+            v = c["crossing"]
+            text = f"{v:,.0f}" if abs(v) >= 1000 else f"{v:.3g}"
+            if c["default"]:
+                text += f" ({v / c['default']:.3g}x the default)"
+            ax.annotate(text, (v, target), xytext=(-5, -8), textcoords="offset points", fontsize=8,
+                        ha="right", va="top")
+        else:
+            ax.text(0.03, 0.03, "10% not reached in the grid", transform=ax.transAxes, fontsize=8)
+        if log:
+            ax.set_xscale("log")
+        ax.set_xlabel(_wrap(str(c["description"]), 42), fontsize=9)
+        ax.set_title(name, fontsize=10)
+    axes[0][0].set_ylabel("raw precision of search results")
+    axes[0][0].set_ylim(0, None)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, fontsize=8, loc="lower center", ncol=4, bbox_to_anchor=(0.5, 0.0))
+    n = int(frame["synsets"].iloc[0]) if len(frame) else 0
+    fig.suptitle(f"Raw precision as one assumption of the world moves ({mode_label(mode)}; "
+                 f"{n} synsets, others at their defaults)", fontsize=11)
+    fig.tight_layout(rect=(0, 0.07, 1, 1))
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    import textwrap
+
+    return "\n".join(textwrap.wrap(text, width))

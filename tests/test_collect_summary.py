@@ -136,3 +136,93 @@ def test_evaluate_on_world_agrees_with_its_parts(world):
     assert ev.pr == D.pairwise_precision_recall(ev.result.group, truth)
     assert len(ev.distances) == n * (n - 1) // 2
     assert ev.distances["same_image"].sum() == ev.pr["true_pairs"]
+
+
+# ---------------------------------------------------------------- raw precision sensitivity
+
+from imagenet_repro.collect import sensitivity as SE  # noqa: E402
+
+SAMPLE = ["n02091134", "n02084071", "n02121808", "n02139199"]  # whippet, dog, domestic cat, bat
+
+
+@pytest.fixture(scope="module")
+def sensitivity(world):
+    a = SE.default_assumptions(world.config)
+    small = (SE.Assumption(a[0].name, a[0].description, a[0].default,
+                           tuple(a[0].default * k for k in (1, 4, 64)), True, a[0].changes, a[0].unit),
+             SE.Assumption(a[1].name, a[1].description, 1.0, (0.0, 1.0), False, a[1].changes, a[1].unit),
+             a[2])
+    frame = SE.precision_sensitivity(world, SAMPLE, small, amount=0.2, progress=False)
+    return small, frame
+
+
+def test_with_search_config_changes_search_only(world):
+    same = world.with_search_config()
+    a = world.collect_summary(SAMPLE[:2], amount=0.2, progress=False)
+    pd.testing.assert_frame_equal(a, same.collect_summary(SAMPLE[:2], amount=0.2, progress=False))
+    more = world.with_search_config(junk_median=4 * world.config.junk_median)
+    assert more.config.junk_median == 160_000 and world.config.junk_median == 40_000
+    assert more.junk_size("whippet", 0) == pytest.approx(4 * world.junk_size("whippet", 0))
+    assert more.latent is world.latent  # shared, not rebuilt
+    with pytest.raises(UserError, match="availability_median"):
+        world.with_search_config(availability_median=1.0)
+
+
+def test_sensitivity_frame_has_the_grid_and_the_default_equals_collect_summary(world, sensitivity):
+    assumptions, f = sensitivity
+    assert len(f) == 3 + 2 + 8  # junk 3 values, relevance 2, related_mention_rate 0, .025, .05, ... 1
+    assert f.groupby("assumption", sort=False).size().tolist() == [3, 2, 8]
+    assert f["is_default"].sum() == 3 and (f["synsets"] == 4).all()
+    base = world.collect_summary(SAMPLE, amount=0.2, progress=False)["raw_precision"].mean()
+    assert f.loc[f["is_default"], "mean_precision"].tolist() == pytest.approx([base] * 3, abs=1e-12)
+
+
+def test_precision_falls_as_the_junk_pool_grows_and_rises_with_ranking(sensitivity):
+    _, f = sensitivity
+    junk = f[f["assumption"] == "junk_median"].sort_values("value")
+    assert (np.diff(junk["mean_precision"]) < 0).all()
+    assert (np.diff(junk["junk_share"]) > 0).all()
+    rel = f[f["assumption"] == "engine_relevance"].set_index("value")["mean_precision"]
+    assert rel[0.0] < rel[1.0]
+    related = f[f["assumption"] == "related_mention_rate"].set_index("value")["mean_precision"]
+    assert related[1.0] < related[0.05] < related[0.0]
+
+
+def test_crossings_interpolate_by_hand():
+    lin = SE.Assumption("x", "x", 1.0, (0.0, 1.0, 2.0), False, lambda c, v: {})
+    log = SE.Assumption("y", "y", 10.0, (10.0, 100.0, 1000.0), True, lambda c, v: {})
+    f = pd.DataFrame({"assumption": ["x"] * 3 + ["y"] * 3,
+                      "value": [0.0, 1.0, 2.0, 10.0, 100.0, 1000.0],
+                      "is_default": [False, True, False, True, False, False],
+                      "mean_precision": [0.4, 0.3, 0.2, 0.3, 0.2, 0.05]})
+    c = SE.precision_crossings(f, [lin, log], target=0.25)
+    assert c.loc["x", "crossing"] == pytest.approx(1.5)           # halfway between 0.3 and 0.2
+    assert c.loc["y", "crossing"] == pytest.approx(10 ** 1.5)     # halfway on the log axis
+    assert c.loc["y", "factor"] == pytest.approx(10 ** 0.5)
+    c10 = SE.precision_crossings(f, [lin, log], target=0.10)
+    assert not c10.loc["x", "reached"] and np.isnan(c10.loc["x", "crossing"])
+    assert c10.loc["x", "lowest_precision"] == pytest.approx(0.2)
+    # between 100 (0.2) and 1000 (0.05): 2/3 of the way on the log axis
+    assert c10.loc["y", "crossing"] == pytest.approx(10 ** (2 + 2 / 3))
+    assert "not reached in the grid 0 to 2" in SE.describe_crossings(c10)
+
+
+def test_sensitivity_claims_and_sample(tmp_path, sensitivity):
+    assumptions, f = sensitivity
+    c = SE.precision_crossings(f, assumptions)
+    out = ResultWriter("t", results_dir=tmp_path, seed=1)
+    SE.record_sensitivity_claims(out, c, n_synsets=4)
+    cl = out.claims_frame().set_index("id")
+    assert len(cl) == 3 and set(cl["mode"]) == {"simulated"} and set(cl["verdict"]) == {"info"}
+    for name, r in c.iterrows():
+        got = cl.loc[f"collect.raw_precision_sensitivity.{name}", "reproduced"]
+        if r["reached"]:  # claims keep 6 significant digits
+            assert got == pytest.approx(r["crossing"], rel=1e-5)
+        else:
+            assert got == SE.NOT_REACHED
+    s = SE.sensitivity_sample([f"w{i}" for i in range(100)], 10, seed=7)
+    assert len(s) == 10 == len(set(s)) and s == sorted(s, key=lambda w: int(w[1:]))
+    assert s == SE.sensitivity_sample([f"w{i}" for i in range(100)], 10, seed=7)
+    assert SE.sensitivity_sample(["a", "b"], 5, seed=7) == ["a", "b"]
+    with pytest.raises(UserError):
+        SE.Assumption("z", "z", 3.0, (1.0, 2.0), False, lambda c, v: {})

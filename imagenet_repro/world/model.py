@@ -49,6 +49,7 @@ candidates per synset after duplicate removal); benchmarks/collect_statistical.p
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import re
 from dataclasses import dataclass
@@ -121,6 +122,16 @@ class WorldConfig:
     def as_dict(self) -> dict[str, Any]:
         """Plain values, for notebook parameters and cache keys."""
         return dataclasses.asdict(self)
+
+
+# Fields read only when a query is searched (web.py, junk_size, _difficulty), never when the
+# world is built: a world with other values of these needs no rebuild (World.with_search_config).
+SEARCH_FIELDS = frozenset({
+    "language_shares", "engines", "related_mention_rate", "expansion_on_topic_rate",
+    "expansion_off_topic_rate", "junk_median", "junk_sigma", "popularity_alpha", "copied_share",
+    "max_copies", "difficulty_base", "difficulty_diversity", "difficulty_imageability",
+    "difficulty_sigma", "junk_difficulty",
+})
 
 
 def _beta(u: np.ndarray, ab: tuple[float, float]) -> np.ndarray:
@@ -281,6 +292,21 @@ class World:
         return expit(logit(mean) + cfg.difficulty_sigma * normal(cfg.seed, wid, TAG_DIFF)).astype(np.float32)
 
     # ---------------------------------------------------------------- public API
+    def with_search_config(self, **changes: Any) -> "World":
+        """This world with other search assumptions (SEARCH_FIELDS), for sensitivity studies.
+
+        Cheap: latents, availability and the synset table are shared, not rebuilt; with no
+        change the copy returns exactly the same results. A field that shapes the world
+        itself (seed, availability, latents, ...) needs a new World and is refused.
+        """
+        bad = sorted(set(changes) - SEARCH_FIELDS)
+        if bad:
+            raise UserError(f"with_search_config changes search assumptions only ({', '.join(sorted(SEARCH_FIELDS))}); "
+                            f"{', '.join(bad)} shape(s) the world itself: build a new World(config=...)")
+        other = copy.copy(self)
+        other.config = dataclasses.replace(self.config, **changes)
+        return other
+
     def similarity(self, a_wnids: str | Sequence[str], b_wnids: str | Sequence[str]) -> np.ndarray:
         """Cosine similarities of latents, [len(a), len(b)]; a str drops its axis."""
         ia = self._rows(a_wnids)
