@@ -235,6 +235,16 @@ def test_consensus_on_real_votes(tmp_path):
     assert sorted(acc[acc].index) == [f"img{i:02d}" for i in list(range(6)) + [12, 13, 14]]
     assert summary["initial"].item() == 12 and summary["consensus"].item()
     assert images.set_index("image_id").loc["img13", "n_votes"] == 1
+    assert summary["note"].item() == ""
+
+
+def test_real_votes_too_few_per_image_say_why_no_table(tmp_path):
+    rows = [f"n02123394,img{i},w{w},1" for i in range(8) for w in range(5)]
+    p = _csv(tmp_path, "\n".join(rows) + "\n")
+    images, summary = clean_from_votes(read_votes_csv(p, {"n02123394"}), ConsensusConfig())
+    assert summary["initial"].item() == 0 and not summary["consensus"].item()
+    assert images["accepted"].sum() == 0
+    assert "no image has 10 votes" in summary["note"].item()
 
 
 def test_replay_with_the_same_settings_gives_the_same_decisions():

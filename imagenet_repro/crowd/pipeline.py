@@ -256,7 +256,10 @@ def clean_from_votes(table: VoteTable, config: ConsensusConfig = ConsensusConfig
         rows.append({"wnid": wnid, "images": len(images), "initial": int(res.initial.sum()),
                      "accepted": int(res.accepted.sum()), "votes_used": res.total_votes,
                      "votes_available": int(have.sum()), "consensus": res.consensus,
-                     "table_max": res.table.max_confidence(config.max_votes)})
+                     "table_max": res.table.max_confidence(config.max_votes),
+                     "note": "" if eligible.any() else
+                     f"no image has {config.initial_votes} votes: the initial subset, and so the "
+                     "confidence table, needs that many votes per image (paper: at least 10)"})
     return pd.concat(images_out, ignore_index=True), pd.DataFrame(rows)
 
 
