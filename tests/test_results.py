@@ -81,3 +81,20 @@ def test_report_lists_claims_with_mode_and_verdict(tmp_path):
     assert "**SIMULATED**" in text and "✅ reproduced" in text and "5,247" in text
     assert "real thing" in html.read_text()
     assert not [p for p in os.listdir(tmp_path) if p.endswith(".tmp")]
+
+
+def test_claim_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
+    out = R.ResultWriter("00_test", parameters={}, results_dir=tmp_path)
+    out.claim("a", "first", "Fig 2", paper=1, reproduced=1, mode="real", direction="==")
+    path = tmp_path / "claims" / "00_test.json"
+    before = path.read_bytes()
+
+    def boom(*a, **k):
+        raise OSError("killed mid-write")
+
+    monkeypatch.setattr(R.os, "replace", boom)
+    with pytest.raises(OSError):
+        out.claim("b", "second", "Fig 2", paper=2, reproduced=2, mode="real", direction="==")
+    assert path.read_bytes() == before
+    assert [c["id"] for c in json.loads(before)] == ["a"]
+    assert sorted(p.name for p in path.parent.iterdir()) == ["00_test.json"]

@@ -54,7 +54,8 @@ def test_parameters_pass_through_and_unknown_names(books, tmp_path):
 
 def test_failing_notebook_exits_nonzero_and_keeps_earlier_results(books, tmp_path):
     res = tmp_path / "res"
-    proc = subprocess.run([sys.executable, "-m", "imagenet_repro.run", "--scale", "ci", "--no-progress",
+    run_all = Path(__file__).resolve().parent.parent / "run_all.sh"
+    proc = subprocess.run(["bash", str(run_all), "--scale", "ci", "--no-progress",
                            "--results-dir", str(res), "--notebooks-dir", str(books)],
                           capture_output=True, text=True)
     assert proc.returncode == 1
