@@ -316,7 +316,9 @@ def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -
     """(width, height) of ``n`` clean images drawn at random from the whole clean set, rendered."""
     from tqdm.auto import tqdm
 
-    rng = np.random.default_rng(np.random.SeedSequence([seed, zlib_key("fullres")]))
+    from .world.web import text_key
+
+    rng = np.random.default_rng(np.random.SeedSequence([seed, text_key("fullres")]))
     take = np.sort(rng.choice(len(clean), size=min(n, len(clean)), replace=False))
     rows = clean.iloc[take]
     out = []
@@ -325,13 +327,6 @@ def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -
         im = world.render(str(t), int(i), int(v)).image
         out.append((im.shape[1], im.shape[0]))
     return np.array(out, dtype=np.int64).reshape(-1, 2)
-
-
-def zlib_key(text: str) -> int:
-    """A stable integer for a seed from a text (crc32; Python's hash() is salted)."""
-    import zlib
-
-    return zlib.crc32(text.encode())
 
 
 # ---------------------------------------------------------------- Fig 3
