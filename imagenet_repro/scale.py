@@ -20,7 +20,6 @@ of the paper's target of about 1000 images per synset, a fifth of its lower end 
 from __future__ import annotations
 
 import csv
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
@@ -31,12 +30,12 @@ import pandas as pd
 from .config import DATA_DIR
 from .errors import InputDataError, UserError
 from .hierarchy import Hierarchy
+from .wordnet import WNID_RE
 from .wordnet import synset as get_synset
 from .wordnet import wnid as get_wnid
 
 FALL2011_COUNTS = DATA_DIR / "imagenet_fall2011_url_counts.csv"
 FALL2011_COLUMNS = ("synid", "class_name", "urls", "flickr_urls")
-WNID_RE = re.compile(r"^n\d{8}$")
 
 VERY_FEW = 100  # "very few images" (the paper gives no number; see the module docstring)
 MANY = 500  # "over 50% synsets have more than 500 images"

@@ -23,10 +23,10 @@ import numpy as np
 
 from ..config import DATA_DIR
 from ..errors import InputDataError, UserError
+from ..wordnet import WNID_RE
 from .base import Box, ImageSource
 from .decode import DEFAULT_MAX_PIXELS, ImageSkipped, SkippedFile, decode_image, is_image_name
 
-WNID_RE = re.compile(r"^n\d{8}$")
 CALTECH_FOLDER_RE = re.compile(r"^(\d{3})\.(.+)$")
 CALTECH_MAPPING = DATA_DIR / "caltech256_to_wordnet.csv"
 MAPPING_COLUMNS = ("caltech_class", "wnid")
