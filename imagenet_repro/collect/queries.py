@@ -124,9 +124,10 @@ def expansions(wnid: str) -> list[Query]:
     """Each synonym with each parent word from the gloss appended ("whippet dog")."""
     syns = synonyms(wnid)
     seen = {s.lower() for s in syns}
+    words = expansion_words(wnid)  # once, not once per synonym
     out = []
     for syn in syns:
-        for word in expansion_words(wnid):
+        for word in words:
             text = f"{syn} {word}"
             if _contains_phrase(_words(syn), _words(word)) or text.lower() in seen:
                 continue  # "Siamese cat" + "cat" adds nothing; "Siamese" + "cat" is a synonym
