@@ -58,13 +58,20 @@ def select_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int
     chosen: list[str] = []
     for name, sub in synsets.groupby("subtree", sort=False):
         rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "select", str(name))))
-        by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in sub.groupby("depth")}
-        picked: set = set()
-        while len(picked) < min(max_per_subtree, len(sub)):
-            for d in sorted(by_depth):
-                if by_depth[d] and len(picked) < max_per_subtree:
-                    picked.add(by_depth[d].pop())
+        picked = set(_round_robin_by_depth(sub, max_per_subtree, rng))
         chosen += [w for w in sub.index if w in picked]
+    return chosen
+
+
+def _round_robin_by_depth(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
+    """At most ``n`` index labels of ``frame``, one per depth in turn (shallowest first),
+    random within a depth: the spread over depths both synset samples use."""
+    by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in frame.groupby("depth")}
+    chosen: list = []
+    while len(chosen) < n and any(by_depth.values()):
+        for d in sorted(by_depth):
+            if by_depth[d] and len(chosen) < n:
+                chosen.append(by_depth[d].pop())
     return chosen
 
 
@@ -192,13 +199,7 @@ def sample_across_depths(summary: pd.DataFrame, n: int = 80, subtrees: Sequence[
     random within a depth), among synsets whose clean set is not empty."""
     pool = summary[summary["subtree"].isin(subtrees) & (summary["accepted"] > 0)]
     rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "fig4-sample")))
-    by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in pool.groupby("depth")}
-    chosen: list = []
-    while len(chosen) < n and any(by_depth.values()):
-        for d in sorted(by_depth):
-            if by_depth[d] and len(chosen) < n:
-                chosen.append(by_depth[d].pop())
-    return summary.loc[sorted(chosen)]
+    return summary.loc[sorted(_round_robin_by_depth(pool, n, rng))]
 
 
 def verify_clean_set(world: Any, clean: pd.DataFrame, model: WorkerModel, seed: int,
