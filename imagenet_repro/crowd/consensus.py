@@ -301,15 +301,7 @@ def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, se
         tot[init] += (v != NO_VOTE)
     table = table_from_votes(yes[init], tot[init], config,
                              None if truth is None else np.asarray(truth)[init])
-    decision = np.full(n, UNDECIDED, np.int8)
-    conf0 = table.lookup(yes[init], tot[init] - yes[init])
-    decision[init[conf0 >= config.accept]] = ACCEPT
-    decision[init[conf0 <= config.reject]] = REJECT
-    consensus = bool(table.max_confidence(config.max_votes) >= config.accept)
-    is_open = np.ones(n, bool)
-    is_open[init] = False
-    if not consensus and config.stop_without_consensus:
-        is_open[:] = False
+    decision, is_open, consensus = _start(table, config, init, yes, tot)
     rounds = 0
     for j in range(config.max_votes):
         rows = np.flatnonzero(is_open)
@@ -322,6 +314,23 @@ def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, se
     return SynsetConsensus(wnid, table, np.isin(np.arange(n), init), yes, tot, confidence,
                            decision, consensus, rounds)
 
+
+def _start(table: "ConfidenceTable", config: "ConsensusConfig", init: np.ndarray, yes: np.ndarray,
+           tot: np.ndarray) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Decide the initial subset (rows ``init``) by the table; every other candidate is open,
+    unless the table cannot reach ``accept`` and the run stops without consensus.
+    Returns (decision, is_open, consensus); shared by the live consensus and its replay."""
+    n = len(yes)
+    decision = np.full(n, UNDECIDED, np.int8)
+    conf0 = table.lookup(yes[init], tot[init] - yes[init])
+    decision[init[conf0 >= config.accept]] = ACCEPT
+    decision[init[conf0 <= config.reject]] = REJECT
+    consensus = bool(table.max_confidence(config.max_votes) >= config.accept)
+    is_open = np.ones(n, bool)
+    is_open[init] = False
+    if not consensus and config.stop_without_consensus:
+        is_open[:] = False
+    return decision, is_open, consensus
 
 
 def _vote_round(table: "ConfidenceTable", config: "ConsensusConfig", rows: np.ndarray, v: np.ndarray,
@@ -349,14 +358,7 @@ def decide(table: ConfidenceTable, votes: np.ndarray, initial: np.ndarray,
     iv = min(config.initial_votes, k)
     yes[initial] = (votes[initial, :iv] == 1).sum(1)
     tot[initial] = (votes[initial, :iv] != NO_VOTE).sum(1)
-    decision = np.full(n, UNDECIDED, np.int8)
-    c0 = table.lookup(yes[initial], tot[initial] - yes[initial])
-    idx = np.flatnonzero(initial)
-    decision[idx[c0 >= config.accept]] = ACCEPT
-    decision[idx[(c0 <= config.reject) & (c0 < config.accept)]] = REJECT
-    is_open = ~initial.copy()
-    if config.stop_without_consensus and table.max_confidence(config.max_votes) < config.accept:
-        is_open[:] = False
+    decision, is_open, _ = _start(table, config, np.flatnonzero(initial), yes, tot)
     for j in range(min(config.max_votes, k)):
         rows = np.flatnonzero(is_open)
         if not len(rows):
