@@ -193,10 +193,8 @@ class ESPResult:
         e = self.labels[self.labels["error"]]
         g = (e.groupby(["word", "meant", "mapped"], sort=False)["images"].sum()
              .sort_values(ascending=False, kind="stable").head(top).reset_index())
-        wn = wordnet()
         g["meant_name"] = [get_synset(w).name() for w in g["meant"]]
-        g["mapped_name"] = [wn.synset_from_pos_and_offset("n", int(w[1:])).name() if w else ""
-                            for w in g["mapped"]]
+        g["mapped_name"] = [get_synset(w).name() if w else "" for w in g["mapped"]]
         return g[["word", "meant_name", "mapped_name", "images"]]
 
 
