@@ -274,17 +274,14 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
 
 def _palette(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """RGB float32 colour per material, and the pattern colour."""
-    def hsv(h, s, v):
-        return np.array(colorsys.hsv_to_rgb(h % 1.0, min(max(s, 0), 1), min(max(v, 0), 1))) * 255
-
     vb = 0.25 + 0.7 * u[_P["col_v"]]
-    body = hsv(u[_P["col_h"]], 0.12 + 0.75 * u[_P["col_s"]], vb)
-    sec = hsv(u[_P["col_h"]] + (u[_P["sec_dh"]] - 0.5) * 0.35, 0.1 + 0.8 * u[_P["sec_s"]],
-              0.15 + 0.8 * u[_P["sec_v"]])
+    body = _hsv(u[_P["col_h"]], 0.12 + 0.75 * u[_P["col_s"]], vb)
+    sec = _hsv(u[_P["col_h"]] + (u[_P["sec_dh"]] - 0.5) * 0.35, 0.1 + 0.8 * u[_P["sec_s"]],
+               0.15 + 0.8 * u[_P["sec_v"]])
     vp = 0.05 + 0.9 * u[_P["pat_v"]]
     if abs(vp - vb) < 0.35:
         vp = vb - 0.45 if vb > 0.5 else vb + 0.45
-    pat = hsv(u[_P["pat_h"]], 0.85 * u[_P["pat_s"]], vp)
+    pat = _hsv(u[_P["pat_h"]], 0.85 * u[_P["pat_s"]], vp)
     pal = np.zeros((9, 3))
     pal[_LIMB] = sec
     pal[_FAR] = sec * 0.72
