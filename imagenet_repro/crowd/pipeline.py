@@ -50,6 +50,13 @@ def _synset_row(world: Any, wnid: str) -> pd.Series:
         raise UserError(f"synset {wnid} is not in the simulated world") from None
 
 
+def _deduped_candidates(world: Any, wnid: str, amount: float,
+                        queries: Callable[[str], list | None] | None) -> pd.DataFrame:
+    """One synset's raw search results after the world's duplicate removal (Sec 3.1)."""
+    q = queries(wnid) if queries is not None else None
+    return world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
+
+
 def select_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int = 2009) -> list[str]:
     """All synsets, or at most ``max_per_subtree`` per subtree spread over depths (round
     robin over depths, random within one), in hierarchy order."""
@@ -80,8 +87,7 @@ def clean_synset(world: Any, wnid: str, pool: WorkerPool, config: ConsensusConfi
                  keep_votes: bool = False) -> tuple[pd.DataFrame, dict, SynsetConsensus, VoteRecord | None, int]:
     """One synset: its candidates after dedup, voted on and decided."""
     attrs = _synset_row(world, wnid)
-    q = queries(wnid) if queries is not None else None
-    cands = world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
+    cands = _deduped_candidates(world, wnid, amount, queries)
     task = make_task(pool.model, wnid, cands, float(attrs["imageability"]), float(attrs["confusability"]))
     source = SimulatedVotes(pool, task, seed)
     res = dynamic_consensus(source, config, wnid, seed)
@@ -163,8 +169,7 @@ def fig7_synsets(world: Any, amount: float = 1.0,
     for name in FIG7_SYNSETS:
         w = to_wnid(synset(name))
         attrs = _synset_row(world, w)
-        q = queries(w) if queries is not None else None
-        cands = world.dedup(world.candidates(w, queries=q, amount=amount)).reset_index(drop=True)
+        cands = _deduped_candidates(world, w, amount, queries)
         out.append(FitSynset(w, name, cands, float(attrs["imageability"]), float(attrs["confusability"])))
     return out
 
