@@ -1,7 +1,8 @@
 """Caching expensive intermediates on disk, keyed by everything that determines them.
 
-The key is a SHA-256 of the parameters (JSON, sorted keys) plus the package version, so a
-changed parameter never reads a stale result. Files are written atomically.
+The key is a SHA-256 of the parameters (JSON, sorted keys) and of the package's own source
+code, so neither a changed parameter nor an edited function ever reads a stale result.
+Files are written atomically.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import io
 import json
 import pickle
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
@@ -21,9 +23,19 @@ from .config import CACHE_DIR
 from .results import atomic_write_bytes
 
 
+@lru_cache(maxsize=1)
+def code_fingerprint(package_dir: Path = Path(__file__).resolve().parent) -> str:
+    """SHA-256 of every .py file of the package (path and bytes), read once per process."""
+    h = hashlib.sha256()
+    for f in sorted(package_dir.rglob("*.py")):
+        h.update(f.relative_to(package_dir).as_posix().encode())
+        h.update(f.read_bytes())
+    return h.hexdigest()
+
+
 def cache_key(name: str, params: dict[str, Any]) -> str:
-    blob = json.dumps({"name": name, "version": __version__, "params": params},
-                      sort_keys=True, default=str)
+    blob = json.dumps({"name": name, "version": __version__, "code": code_fingerprint(),
+                       "params": params}, sort_keys=True, default=str)
     return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
 
 
