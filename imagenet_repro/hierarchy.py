@@ -12,6 +12,7 @@ Both count synsets, not edges, so a leaf has height 1 and a root has depth 1.
 
 from __future__ import annotations
 
+import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -211,3 +212,29 @@ def load_hierarchy(subtrees: tuple[str, ...] | None = None) -> Hierarchy:
             })
     table = pd.DataFrame(rows).set_index("wnid")
     return Hierarchy(table, children, parents)
+
+
+def round_robin_by_depth(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
+    """At most ``n`` index labels of ``frame`` (with a depth column), one per depth in turn
+    (shallowest first), random within a depth: samples that cover every level of the tree."""
+    by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in frame.groupby("depth")}
+    chosen: list = []
+    while len(chosen) < n and any(by_depth.values()):
+        for d in sorted(by_depth):
+            if by_depth[d] and len(chosen) < n:
+                chosen.append(by_depth[d].pop())
+    return chosen
+
+
+def sample_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int = 2009) -> list[str]:
+    """The synsets a reduced-scale run covers: all, or at most ``max_per_subtree`` per subtree
+    spread over depths, in hierarchy order. One choice for every notebook, so the synsets
+    collected (01) are the ones cleaned (02)."""
+    if max_per_subtree is None:
+        return list(synsets.index)
+    chosen: list[str] = []
+    for name, sub in synsets.groupby("subtree", sort=False):
+        key = [seed, zlib.crc32(b"select"), zlib.crc32(str(name).encode())]
+        picked = set(round_robin_by_depth(sub, max_per_subtree, np.random.default_rng(np.random.SeedSequence(key))))
+        chosen += [w for w in sub.index if w in picked]
+    return chosen

@@ -28,10 +28,14 @@ def world(hier):
 
 def test_named_wnids_and_collection_synsets(hier):
     assert C.named_wnids(["whippet.n.01", "dog.n.01"]) == [WHIPPET, DOG]
-    first3 = hier.subtree("mammal")[:3]
-    # the first 3 of the subtree, then the extras it holds, each once; a vehicle is dropped
-    got = C.collection_synsets(hier, 3, extra=[WHIPPET, first3[0], "n02958343"])
-    assert got == list(first3) + [WHIPPET]
+    from imagenet_repro.hierarchy import sample_synsets
+
+    picked = sample_synsets(hier.synsets, 3, seed=5)
+    # 3 of the subtree, at depths 1, 2, 3 (round robin), then the extras it holds, each
+    # once; a vehicle (not in this hierarchy) is dropped
+    assert sorted(hier.synsets.loc[picked, "depth"]) == [1, 2, 3]
+    got = C.collection_synsets(hier, 3, extra=[WHIPPET, picked[0], "n02958343"], seed=5)
+    assert got == picked + [WHIPPET]
     assert len(C.collection_synsets(hier, None)) == len(hier)
 
 

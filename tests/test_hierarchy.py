@@ -103,3 +103,15 @@ def test_unknown_subtree_is_a_clear_error(hierarchy):
         load_hierarchy(("insect",))
     with pytest.raises(UserError, match="n00000000"):
         hierarchy.descendants("n00000000")
+
+
+def test_sample_synsets_spreads_over_depths(hierarchy):
+    from imagenet_repro.hierarchy import sample_synsets
+
+    picked = sample_synsets(hierarchy.synsets, 10, seed=3)
+    assert len(picked) == 120  # 10 in each of the 12 subtrees
+    mammal = hierarchy.synsets.loc[[w for w in picked if hierarchy.synsets.at[w, "subtree"] == "mammal"]]
+    assert sorted(mammal["depth"]) == list(range(1, 11))  # mammal has depths 1..10: one each
+    assert picked == sample_synsets(hierarchy.synsets, 10, seed=3)
+    assert picked != sample_synsets(hierarchy.synsets, 10, seed=4)
+    assert sample_synsets(hierarchy.synsets, None) == hierarchy.wnids

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..hierarchy import Hierarchy
+from ..hierarchy import Hierarchy, sample_synsets
 from . import queries as Q
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,13 +36,10 @@ def named_wnids(names: Sequence[str]) -> list[str]:
 
 
 def collection_synsets(hierarchy: Hierarchy, max_per_subtree: int | None,
-                       extra: Iterable[str] = ()) -> list[str]:
-    """The synsets of the statistical collection: all, or the first ``max_per_subtree`` of
-    each subtree (in hierarchy order), then any ``extra`` ones the hierarchy holds."""
-    if max_per_subtree is None:
-        wnids = list(hierarchy.synsets.index)
-    else:
-        wnids = [w for s in hierarchy.subtree_names for w in hierarchy.subtree(s)[:max_per_subtree]]
+                       extra: Iterable[str] = (), seed: int = 2009) -> list[str]:
+    """The synsets of the statistical collection: the scale's sample (hierarchy.sample_synsets,
+    the same synsets notebook 02 cleans), then any ``extra`` ones the hierarchy holds."""
+    wnids = sample_synsets(hierarchy.synsets, max_per_subtree, seed)
     return list(dict.fromkeys(wnids + [w for w in extra if w in hierarchy]))
 
 

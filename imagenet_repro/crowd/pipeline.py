@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..hierarchy import round_robin_by_depth, sample_synsets
 from .baselines import VoteRecord
 from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, SynsetConsensus, dynamic_consensus
 from .votes_csv import VoteTable, vote_matrices
@@ -57,29 +58,7 @@ def _deduped_candidates(world: Any, wnid: str, amount: float,
     return world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
 
 
-def select_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int = 2009) -> list[str]:
-    """All synsets, or at most ``max_per_subtree`` per subtree spread over depths (round
-    robin over depths, random within one), in hierarchy order."""
-    if max_per_subtree is None:
-        return list(synsets.index)
-    chosen: list[str] = []
-    for name, sub in synsets.groupby("subtree", sort=False):
-        rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "select", str(name))))
-        picked = set(_round_robin_by_depth(sub, max_per_subtree, rng))
-        chosen += [w for w in sub.index if w in picked]
-    return chosen
-
-
-def _round_robin_by_depth(frame: pd.DataFrame, n: int, rng: np.random.Generator) -> list:
-    """At most ``n`` index labels of ``frame``, one per depth in turn (shallowest first),
-    random within a depth: the spread over depths both synset samples use."""
-    by_depth = {d: list(rng.permutation(g.index.to_numpy())) for d, g in frame.groupby("depth")}
-    chosen: list = []
-    while len(chosen) < n and any(by_depth.values()):
-        for d in sorted(by_depth):
-            if by_depth[d] and len(chosen) < n:
-                chosen.append(by_depth[d].pop())
-    return chosen
+select_synsets = sample_synsets  # the choice lives in hierarchy.py, shared with notebook 01
 
 
 def clean_synset(world: Any, wnid: str, pool: WorkerPool, config: ConsensusConfig, seed: int,
@@ -204,7 +183,7 @@ def sample_across_depths(summary: pd.DataFrame, n: int = 80, subtrees: Sequence[
     random within a depth), among synsets whose clean set is not empty."""
     pool = summary[summary["subtree"].isin(subtrees) & (summary["accepted"] > 0)]
     rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "fig4-sample")))
-    return summary.loc[sorted(_round_robin_by_depth(pool, n, rng))]
+    return summary.loc[sorted(round_robin_by_depth(pool, n, rng))]
 
 
 def verify_clean_set(world: Any, clean: pd.DataFrame, model: WorkerModel, seed: int,
