@@ -39,45 +39,51 @@ def cache_key(name: str, params: dict[str, Any]) -> str:
     return f"{name}-{hashlib.sha256(blob.encode()).hexdigest()[:16]}"
 
 
+def _cached(name: str, params: dict[str, Any], compute: Callable[[], Any], cache_dir: Path | None,
+            suffix: str, dump: Callable[[Any], bytes], load: Callable[[Path], Any]) -> Any:
+    """Load .cache/<name>-<key>.<suffix> if it exists, else compute, store atomically, return."""
+    if cache_dir is None:
+        return compute()
+    path = Path(cache_dir) / f"{cache_key(name, params)}.{suffix}"
+    if path.is_file():
+        return load(path)
+    value = compute()
+    atomic_write_bytes(path, dump(value))
+    return value
+
+
+def _parquet_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.to_parquet(buf)
+    return buf.getvalue()
+
+
+def _npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def _load_npz(path: Path) -> dict[str, np.ndarray]:
+    with np.load(path, allow_pickle=False) as z:
+        return {k: z[k] for k in z.files}
+
+
 def cached_frame(name: str, params: dict[str, Any], compute: Callable[[], pd.DataFrame],
                  cache_dir: Path | None = CACHE_DIR) -> pd.DataFrame:
     """A DataFrame from .cache/<name>-<key>.parquet, computed and stored on a miss."""
-    if cache_dir is None:
-        return compute()
-    path = Path(cache_dir) / f"{cache_key(name, params)}.parquet"
-    if path.is_file():
-        return pd.read_parquet(path)
-    df = compute()
-    buf = io.BytesIO()
-    df.to_parquet(buf)
-    atomic_write_bytes(path, buf.getvalue())
-    return df
+    return _cached(name, params, compute, cache_dir, "parquet", _parquet_bytes, pd.read_parquet)
 
 
 def cached_arrays(name: str, params: dict[str, Any], compute: Callable[[], dict[str, np.ndarray]],
                   cache_dir: Path | None = CACHE_DIR) -> dict[str, np.ndarray]:
     """A dict of numpy arrays from .cache/<name>-<key>.npz."""
-    if cache_dir is None:
-        return compute()
-    path = Path(cache_dir) / f"{cache_key(name, params)}.npz"
-    if path.is_file():
-        with np.load(path, allow_pickle=False) as z:
-            return {k: z[k] for k in z.files}
-    arrays = compute()
-    buf = io.BytesIO()
-    np.savez(buf, **arrays)
-    atomic_write_bytes(path, buf.getvalue())
-    return arrays
+    return _cached(name, params, compute, cache_dir, "npz", _npz_bytes, _load_npz)
 
 
 def cached_object(name: str, params: dict[str, Any], compute: Callable[[], Any],
                   cache_dir: Path | None = CACHE_DIR) -> Any:
     """Any picklable object (only our own caches are ever unpickled)."""
-    if cache_dir is None:
-        return compute()
-    path = Path(cache_dir) / f"{cache_key(name, params)}.pkl"
-    if path.is_file():
-        return pickle.loads(path.read_bytes())
-    obj = compute()
-    atomic_write_bytes(path, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
-    return obj
+    return _cached(name, params, compute, cache_dir, "pkl",
+                   lambda obj: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL),
+                   lambda path: pickle.loads(path.read_bytes()))

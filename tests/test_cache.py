@@ -31,3 +31,14 @@ def test_key_changes_with_the_code(tmp_path, monkeypatch):
     assert one != two and len(one) == 64
     monkeypatch.setattr(cache, "code_fingerprint", lambda: two)
     assert cache.cache_key("t", {"k": 1}) != before
+
+
+def test_arrays_and_objects_round_trip(tmp_path):
+    import numpy as np
+
+    arrays = cache.cached_arrays("a", {}, lambda: {"x": np.arange(4)}, cache_dir=tmp_path)
+    again = cache.cached_arrays("a", {}, lambda: {"x": np.zeros(1)}, cache_dir=tmp_path)
+    assert again["x"].tolist() == [0, 1, 2, 3] == arrays["x"].tolist()
+    obj = cache.cached_object("o", {"n": 1}, lambda: {"k": (1, 2)}, cache_dir=tmp_path)
+    assert cache.cached_object("o", {"n": 1}, lambda: None, cache_dir=tmp_path) == obj == {"k": (1, 2)}
+    assert cache.cached_object("o", {}, lambda: 7, cache_dir=None) == 7
