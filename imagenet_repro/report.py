@@ -12,11 +12,12 @@ from pathlib import Path
 import pandas as pd
 
 from .config import RESULTS_DIR
-from .results import (INFO, NOT_REPRODUCED, QUOTED, REPRODUCED, atomic_write_text, load_claims,
-                      read_manifest)
+from .results import (FITTED_AGREES, FITTED_MISSES, INFO, NOT_REPRODUCED, QUOTED, REPRODUCED,
+                      atomic_write_text, load_claims, read_manifest)
 
 VERDICT_MARK = {REPRODUCED: "✅ reproduced", NOT_REPRODUCED: "❌ not reproduced",
-                QUOTED: "📖 quoted", INFO: "ℹ️ info"}
+                QUOTED: "📖 quoted", INFO: "ℹ️ info",
+                FITTED_AGREES: "🎯 fitted: agrees", FITTED_MISSES: "🎯 fitted: misses"}
 
 
 def _fmt(x: object) -> str:

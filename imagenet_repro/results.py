@@ -31,6 +31,8 @@ Mode = Literal["real", "simulated"]
 MODES = ("real", "simulated")
 # Verdicts, in words a reviewer can read.
 REPRODUCED, NOT_REPRODUCED, QUOTED, INFO = "reproduced", "not reproduced", "quoted", "info"
+# A value the model was fitted to cannot reproduce it: its verdict says only whether the fit reached it.
+FITTED_AGREES, FITTED_MISSES = "fitted: agrees", "fitted: misses"
 DIRECTIONS = ("==", ">=", "<=", ">", "<", "approx")
 TRACKED_PACKAGES = (
     "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn", "scikit-learn", "pillow",
@@ -99,6 +101,7 @@ class Claim:
     rel_tolerance: float | None = None  # relative, for "approx"
     notebook: str = ""
     note: str = ""
+    fitted: bool = False  # the model behind `reproduced` was fitted to `paper`
     verdict: str = field(default="", init=True)
 
     def __post_init__(self) -> None:
@@ -108,6 +111,8 @@ class Claim:
             raise UserError(f"claim {self.id}: direction must be one of {DIRECTIONS}")
         if not self.verdict:
             self.verdict = judge(self)
+            if self.fitted and self.verdict in (REPRODUCED, NOT_REPRODUCED):
+                self.verdict = FITTED_AGREES if self.verdict == REPRODUCED else FITTED_MISSES
 
 
 def _as_float(x: Any) -> float | None:
@@ -241,14 +246,15 @@ class ResultWriter:
     def claim(self, id: str, description: str, section: str, paper: Any, reproduced: Any,
               mode: Mode, unit: str = "", direction: str = "approx",
               tolerance: float | None = None, rel_tolerance: float | None = None,
-              note: str = "") -> Claim:
-        """Record a claim; the verdict follows from direction and tolerance."""
+              note: str = "", fitted: bool = False) -> Claim:
+        """Record a claim; the verdict follows from direction and tolerance (and says
+        "fitted" when the model behind the value was fitted to the paper's number)."""
         if any(c.id == id for c in self.claims):
             self.claims = [c for c in self.claims if c.id != id]  # re-running a cell replaces it
         c = Claim(id=id, description=description, section=section, paper=paper,
                   reproduced=_plain(reproduced), unit=unit, mode=mode, direction=direction,
                   tolerance=tolerance, rel_tolerance=rel_tolerance, notebook=self.notebook,
-                  note=note)
+                  note=note, fitted=fitted)
         self.claims.append(c)
         self._write_claims()
         return c

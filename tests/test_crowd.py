@@ -323,6 +323,9 @@ def test_fig7_claims_per_cell_and_burmese_needs_more_votes(tmp_path):
     assert c["fig7.fit_rmse"].reproduced == 0.05 and c["fig7.fit_rmse"].verdict == INFO
     assert c["fig7.fit_rmse"].note == "prior guess: 0.200; fitted {'beta_similarity': 2.0}"
     assert c["fig7.cat.y1n0"].note.startswith("worker model fitted to Fig 7")
+    # fitted to the paper's cells, so they cannot count as reproduced: the verdict says "fitted"
+    assert c["fig7.cat.y1n0"].verdict == "fitted: agrees" and c["fig7.burmese_cat.y0n1"].verdict == "fitted: misses"
+    assert c["fig7.burmese_needs_more_votes"].verdict == "fitted: misses"
 
 
 def test_clean_votes_and_fig4_claims_on_a_hand_summary(tmp_path):

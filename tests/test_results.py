@@ -22,6 +22,9 @@ def test_judge_directions_and_tolerances():
     assert c(paper=100, reproduced=111, direction="approx").verdict == R.NOT_REPRODUCED
     assert c(paper=1000, reproduced=1190, direction="approx", rel_tolerance=0.2).verdict == R.REPRODUCED
     assert c(paper="Y", reproduced="Y", direction="quoted").verdict == R.QUOTED
+    assert c(paper=0.85, reproduced=0.81, tolerance=0.1, fitted=True).verdict == R.FITTED_AGREES
+    assert c(paper=0.07, reproduced=0.17, tolerance=0.05, fitted=True).verdict == R.FITTED_MISSES
+    assert c(paper=None, reproduced=0.06, direction="info", fitted=True).verdict == R.INFO
     assert c(paper="Y", reproduced="y", direction="==").verdict == R.REPRODUCED
     with pytest.raises(UserError, match="mode"):
         c(paper=1, reproduced=1, mode="guessed")

@@ -36,14 +36,14 @@ def record_fig7_claims(out: ResultWriter, fig7: pd.DataFrame, estimated: dict[st
     for r in fig7.itertuples():
         out.claim(f"fig7.{FIG7_KEYS[r.label]}.y{r.yes}n{r.no}", f'P(good | {r.yes} yes, {r.no} no) for "{r.label}", '
                   "table estimated from the simulated initial subset", "Sec 3.2 / Fig 7", r.paper, r.estimated,
-                  "simulated", direction="approx", tolerance=0.1,
+                  "simulated", direction="approx", tolerance=0.1, fitted=fit is not None,
                   note=f"worker model {'fitted to Fig 7' if fit is not None else 'at its priors'}; "
                        f"model's expected value {r.fitted:.3f}")
     need = {label: t.votes_to_reach(accept) for label, t in estimated.items()}
     more = (need["burmese_cat.n.01"] or 99) > (need["cat.n.01"] or 99)
     out.claim("fig7.burmese_needs_more_votes", '"Burmese cat" needs more votes than "cat" for the same confidence',
               "Sec 3.2 / Fig 7", "yes", "yes" if more else "no", "simulated", direction="==",
-              note=f"unanimous yes votes to reach {accept}: {need}")
+              fitted=fit is not None, note=f"unanimous yes votes to reach {accept}: {need}")
     if fit is not None:
         out.claim("fig7.fit_rmse", "RMSE of the fitted worker model's tables against Fig 7's 14 cells",
                   "Sec 3.2 / Fig 7", None, fit.rmse, "simulated", direction="info",
