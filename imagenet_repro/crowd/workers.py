@@ -33,7 +33,6 @@ very same votes.
 
 from __future__ import annotations
 
-import zlib
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
@@ -41,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..world.web import text_key
 
 CAREFUL, CARELESS, SPAMMER = 0, 1, 2
 KIND_NAMES = ("careful", "careless", "spammer")
@@ -84,7 +84,7 @@ class WorkerModel:
 
 def stable_key(*parts: str | int) -> list[int]:
     """Integers for a SeedSequence from ints and strings (crc32, not the salted ``hash``)."""
-    return [p if isinstance(p, int) else zlib.crc32(str(p).encode()) for p in parts]
+    return [p if isinstance(p, int) else text_key(str(p)) for p in parts]
 
 
 def sigmoid(x: np.ndarray) -> np.ndarray:
