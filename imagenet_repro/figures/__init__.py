@@ -1,0 +1,15 @@
+"""All drawing lives here: one module per stage, one style (``_style.styled``).
+
+Each function takes computed data (frames, arrays, small dataclasses) and returns a
+matplotlib Figure; it computes nothing a test would need to check. Simulated data is
+labelled in the title. A new stage adds a module and re-exports its functions below.
+"""
+
+from ._style import PALETTE, STYLE, mode_label, mosaic, square_tile, styled
+from .collect import (candidate_contact_sheet, candidates_per_synset, dedup_threshold_sweep,
+                      precision_sensitivity, translation_coverage_bars)
+from .crowd import crowd_cost_precision, crowd_votes_by_depth, fig4_precision_by_depth, fig7_confidence_tables
+from .hierarchy import hierarchy_depth_height
+from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
+
+__all__ = [n for n in dir() if not n.startswith("_")]
