@@ -32,7 +32,6 @@ pixels. Everything is drawn with OpenCV into numpy arrays; one 400x350 image tak
 from __future__ import annotations
 
 import colorsys
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -40,11 +39,14 @@ import cv2
 import numpy as np
 from scipy.special import ndtr
 
+from .. import paper
 from ..errors import UserError
+from ..rng import cell_uniform
+from ..rng import rng as stream_rng
 
 LATENT_DIM = 64  # the world's latent size (world.LATENT_DIM); checked at call time
 STYLES = ("web", "caltech")
-MEAN_SIZE = (400, 350)  # (width, height): the paper's average ImageNet image
+MEAN_SIZE = paper.MEAN_IMAGE_SIZE  # (width, height): the paper's average ImageNet image (an assumption of the world)
 
 PARAM_NAMES: tuple[str, ...] = (
     "body_aspect", "body_power", "hump", "hump_pos", "body_taper",
@@ -87,20 +89,16 @@ class Rendered:
 # --------------------------------------------------------------------------- keys, params
 
 def rng_from_key(key: tuple[int, ...]) -> np.random.Generator:
-    """The Generator of a key of ints (negative ints are taken modulo 2**64)."""
-    try:
-        entropy = [int(k) % (1 << 64) for k in key]
-    except (TypeError, ValueError):
-        raise UserError(f"render key must be a tuple of ints, got {key!r}") from None
-    return np.random.default_rng(np.random.SeedSequence(entropy))
+    """The Generator of a render key of ints (negative ints are taken modulo 2**64)."""
+    if not isinstance(key, tuple) or not all(isinstance(k, (int, np.integer)) for k in key):
+        raise UserError(f"render key must be a tuple of ints, got {key!r}")
+    return stream_rng(*key)
 
 
 @lru_cache(maxsize=1)
 def projection() -> np.ndarray:
     """The fixed latent -> visual-parameter projection, [n_params, LATENT_DIM]."""
-    seed = zlib.crc32(b"imagenet_repro.world.render/projection/v1")
-    rng = np.random.default_rng(np.random.SeedSequence([seed]))
-    return rng.standard_normal((len(PARAM_NAMES), LATENT_DIM))
+    return stream_rng("imagenet_repro.world.render/projection/v1").standard_normal((len(PARAM_NAMES), LATENT_DIM))
 
 
 def _unit(latent: np.ndarray) -> np.ndarray:
@@ -294,18 +292,6 @@ def _palette(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.clip(pal, 0, 255).astype(np.float32), pat.astype(np.float32)
 
 
-def _hash01(ci: np.ndarray, cj: np.ndarray, seed: int, salt: int) -> np.ndarray:
-    """Deterministic per-cell uniforms in [0, 1) (integer hash, vectorised)."""
-    h = (ci.astype(np.uint32) * np.uint32(73856093)) ^ (cj.astype(np.uint32) * np.uint32(19349663))
-    h ^= np.uint32((seed * 2654435761 + salt * 40503) & 0xFFFFFFFF)
-    h ^= h >> np.uint32(15)
-    h *= np.uint32(2246822519)
-    h ^= h >> np.uint32(13)
-    h *= np.uint32(3266489917)
-    h ^= h >> np.uint32(16)
-    return (h & np.uint32(0xFFFFFF)).astype(np.float32) / np.float32(1 << 24)
-
-
 def _texture(U: np.ndarray, V: np.ndarray, u: np.ndarray, tex: np.ndarray, px_per_unit: float):
     """(pattern mask, luminance factor) over object coordinates U, V."""
     pattern = np.zeros(U.shape, bool)
@@ -326,10 +312,10 @@ def _texture(U: np.ndarray, V: np.ndarray, u: np.ndarray, tex: np.ndarray, px_pe
         cell = max(cell, 7.0 / px_per_unit)
         gu, gv = U / np.float32(cell), V / np.float32(cell)
         ci, cj = np.floor(gu), np.floor(gv)
-        jx = _hash01(ci + 4096, cj + 4096, seed, 1)
-        jy = _hash01(ci + 4096, cj + 4096, seed, 2)
-        on = _hash01(ci + 4096, cj + 4096, seed, 3) < np.float32(0.35 + 0.6 * u[_P["spot_density"]])
-        rs = np.float32(0.14 + 0.2 * u[_P["spot_size"]]) * (0.7 + 0.6 * _hash01(ci + 4096, cj + 4096, seed, 4))
+        jx = cell_uniform(ci + 4096, cj + 4096, seed, 1)
+        jy = cell_uniform(ci + 4096, cj + 4096, seed, 2)
+        on = cell_uniform(ci + 4096, cj + 4096, seed, 3) < np.float32(0.35 + 0.6 * u[_P["spot_density"]])
+        rs = np.float32(0.14 + 0.2 * u[_P["spot_size"]]) * (0.7 + 0.6 * cell_uniform(ci + 4096, cj + 4096, seed, 4))
         dx = gu - ci - (0.3 + 0.4 * jx)
         dy = gv - cj - (0.3 + 0.4 * jy)
         pattern |= on & (dx * dx + dy * dy < rs * rs)
@@ -504,8 +490,7 @@ def _clutter(canvas: np.ndarray, rng: np.random.Generator, n: int, colours: np.n
 
 @lru_cache(maxsize=1)
 def _grain_tile() -> np.ndarray:
-    rng = np.random.default_rng(np.random.SeedSequence([zlib.crc32(b"render/grain")]))
-    return rng.normal(0, 1, (768, 768, 3)).astype(np.float32)
+    return stream_rng("render/grain").normal(0, 1, (768, 768, 3)).astype(np.float32)
 
 
 def _finish(img: np.ndarray, rng: np.random.Generator, spread: float, blur_p: float,
@@ -569,7 +554,7 @@ def _occlude(canvas: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
     col = np.clip(colours[int(r[4] * 2)] * (0.5 + 0.5 * r[5]), 0, 255)
     ys, xs = np.nonzero(occ_b)
     if kind == 1:  # leaves
-        dark = _hash01(xs // 6, ys // 6, int(r[3] * 1e6), 5) < 0.4
+        dark = cell_uniform(xs // 6, ys // 6, int(r[3] * 1e6), 5) < 0.4
     else:  # bark, planks or blades: vertical lines
         dark = (xs // (3 + int(4 * r[3]))) % 3 == 0
     shade = np.where(dark, 0.7, 1.0)[:, None] * (0.85 + 0.3 * ys / H)[:, None]
