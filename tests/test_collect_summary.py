@@ -11,6 +11,7 @@ from imagenet_repro.collect import summary as C
 from imagenet_repro.errors import UserError
 from imagenet_repro.hierarchy import load_hierarchy
 from imagenet_repro.results import NOT_REPRODUCED, REPRODUCED, ResultWriter
+from imagenet_repro.collect import simulated_web
 from imagenet_repro.world import World, WorldConfig
 
 WHIPPET, DOG = "n02091134", "n02084071"
@@ -23,7 +24,7 @@ def hier():
 
 @pytest.fixture(scope="module")
 def world(hier):
-    return World(hier, WorldConfig(seed=2009))
+    return simulated_web(hier, WorldConfig(seed=2009))  # searched with the paper's queries
 
 
 def test_named_wnids_and_collection_synsets(hier):

@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imagenet_repro.collect.queries import queries_for
 from imagenet_repro.errors import UserError
 from imagenet_repro.hierarchy import load_hierarchy
 from imagenet_repro.world import LATENT_DIM, Query, World, WorldConfig
-from imagenet_repro.world.web import LANGUAGES, POOL_SHIFT, LANG_SHIFT, lemma_queries
+from imagenet_repro.world.web import PAGE_LANGUAGES, POOL_SHIFT, LANG_SHIFT, lemma_queries
 
 DOG, WHIPPET, HORSE = "n02084071", "n02091134", "n02374451"
 HACKNEY_HORSE, HACKNEY_CARRIAGE = "n02386224", "n03474635"  # "hackney": two senses
@@ -22,7 +23,18 @@ def hier():
 
 @pytest.fixture(scope="module")
 def world(hier):
-    return World(hier, WorldConfig(seed=2009))
+    return World(hier, WorldConfig(seed=2009), queries=queries_for)  # the paper's queries
+
+
+def test_the_world_takes_queries_as_input(hier):
+    bare = World(hier, WorldConfig(seed=2009))
+    with pytest.raises(UserError, match="without a query function"):
+        bare.candidates(WHIPPET)
+    assert len(bare.candidates(WHIPPET, ["whippet"], amount=0.1)) > 0
+    q = Query("  whippet dog ", "English", "expansion")
+    assert (q.text, q.language, q.expanded) == ("whippet dog", "en", True)
+    with pytest.raises(UserError, match="kind"):
+        Query("whippet", "en", "expanded")
 
 
 def test_synset_table_and_latent_rows(world, hier):
@@ -126,7 +138,7 @@ def test_translations_reach_pages_in_their_language(world):
     es = world.candidates(WHIPPET, [Query("lebrel", "es")], amount=0.5)
     assert set(es["language"]) == {"es"}
     lang_bits = (es["web_image_id"].to_numpy() >> LANG_SHIFT) & 7
-    assert (lang_bits == LANGUAGES.index("es")).all()
+    assert (lang_bits == PAGE_LANGUAGES.index("es")).all()
     assert not np.isin(es["web_image_id"], en["web_image_id"]).any()
 
 

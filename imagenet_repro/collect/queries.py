@@ -38,21 +38,23 @@ from __future__ import annotations
 import gzip
 import re
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator, Literal, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
+from .. import paper
 from ..errors import UserError
 from ..wordnet import WNID_RE, wordnet
 from ..wordnet import synset as get_synset
-from ..wordnet import wnid as get_wnid
+from ..world import World, WorldConfig
+from ..world.web import Query, QueryKind as Kind  # noqa: F401  (the one query type: the world searches it)
 
-LANGUAGES: tuple[str, ...] = ("en", "zh", "es", "nl", "it")
-TRANSLATION_LANGUAGES: tuple[str, ...] = ("zh", "es", "nl", "it")
+# English, then the translation languages in the paper's order (Sec 3.1).
+TRANSLATION_LANGUAGES: tuple[str, ...] = paper.TRANSLATION_LANGUAGES
+LANGUAGES: tuple[str, ...] = ("en",) + TRANSLATION_LANGUAGES
 LANGUAGE_NAMES = {"en": "English", "zh": "Chinese", "es": "Spanish", "nl": "Dutch",
                   "it": "Italian"}
 FREEDICT_DIR = Path("/usr/share/dictd")
@@ -60,19 +62,6 @@ FREEDICT_PACKAGES = ("dict-freedict-eng-nld", "dict-freedict-nld-eng")
 # 1.6 -> 3.0 match accepted when lemma Jaccard + gloss Dice >= this (max 2) and the best
 # 3.0 candidate is strictly better than the second.
 MAP_MIN_SCORE = 1.0
-
-Kind = Literal["synonym", "expansion", "translation"]
-
-
-@dataclass(frozen=True)
-class Query:
-    """One search query; ``source_lemma`` is the English lemma it came from."""
-
-    text: str
-    language: str
-    kind: Kind
-    source_lemma: str
-    resource: str = "WordNet 3.0"
 
 
 # ---------------------------------------------------------------- English: synonyms, expansion
@@ -708,3 +697,11 @@ def _compute_hypernym_check(d: Path, max_steps: int) -> dict[str, float]:
             seen |= frontier
         consistent += y in seen
     return {"pairs": pairs, "consistent": consistent / pairs if pairs else float("nan")}
+
+
+def simulated_web(hierarchy, config: WorldConfig | None = None, seed: int | None = None) -> World:
+    """The simulated world over ``hierarchy`` searched with the paper's queries (``queries_for``):
+    the web notebooks 01-03 collect from. ``seed`` sets WorldConfig.seed (ignored with ``config``)."""
+    if config is None:
+        config = WorldConfig() if seed is None else WorldConfig(seed=seed)
+    return World(hierarchy, config, queries=queries_for)

@@ -11,7 +11,6 @@ Everything here is SIMULATED.
 from __future__ import annotations
 
 import dataclasses
-import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
@@ -19,13 +18,15 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from .. import paper
 from ..errors import UserError
+from ..rng import rng
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import ResultWriter
     from ..world import World, WorldConfig
 
-TARGET_PRECISION = 0.10  # the paper's "around 10%"
+TARGET_PRECISION = paper.RAW_PRECISION  # the paper's "around 10%"
 NOT_REACHED = "not reached in the grid"
 
 
@@ -82,8 +83,8 @@ def sensitivity_sample(wnids: Sequence[str], n: int, seed: int) -> list[str]:
         raise UserError(f"the sensitivity sample needs at least 1 synset, got n={n}")
     if n >= len(wnids):
         return wnids
-    rng = np.random.default_rng(np.random.SeedSequence([seed, zlib.crc32(b"precision_sensitivity")]))
-    return [wnids[i] for i in np.sort(rng.choice(len(wnids), n, replace=False))]
+    picked = rng(seed, "precision_sensitivity").choice(len(wnids), n, replace=False)
+    return [wnids[i] for i in np.sort(picked)]
 
 
 def precision_sensitivity(world: "World", wnids: Sequence[str],
@@ -95,7 +96,7 @@ def precision_sensitivity(world: "World", wnids: Sequence[str],
     if not wnids:
         raise UserError("precision_sensitivity needs at least one synset")
     assumptions = default_assumptions(world.config) if assumptions is None else tuple(assumptions)
-    queries = {w: world.default_queries(w) for w in wnids}
+    queries = {w: world.queries_of(w) for w in wnids}
     runs = [(a, v) for a in assumptions for v in a.values]
     cache: dict[Any, dict[str, float]] = {}
     rows = []

@@ -1,11 +1,12 @@
-"""The simulated world (SPEC section 3): a seeded stand-in for the 2008 web.
+"""The simulated world: a seeded stand-in for the 2008 web (it imports no method package).
 
-Statistical level (model.py, web.py): latent appearance, availability, imageability,
-diversity, word senses and image search engines. Pixel level: render.py.
+Statistical level: ``model.py`` (World: latents, availability, imageability, diversity, word
+senses, and the search of its image engines) with the engines, queries and sampling pieces in
+``web.py``. Pixel level: ``render.py``. The assumptions are listed in each module's docstring.
 """
 
 from .model import LATENT_DIM, World, WorldConfig
-from .web import DEFAULT_ENGINES, LANGUAGES, SOURCES, EngineSpec, Query
+from .web import DEFAULT_ENGINES, PAGE_LANGUAGES, SOURCES, EngineSpec, Query
 
 __all__ = ["LATENT_DIM", "World", "WorldConfig", "EngineSpec", "DEFAULT_ENGINES", "Query",
-           "LANGUAGES", "SOURCES"]
+           "PAGE_LANGUAGES", "SOURCES"]

@@ -63,10 +63,15 @@ from tqdm.auto import tqdm
 
 from ..errors import UserError
 from ..hierarchy import Hierarchy, load_hierarchy
+from ..rng import gumbel, mix, normal, text_key, uniform
 from ..wordnet import wordnet
 from . import web
-from .web import (DEFAULT_ENGINES, LANGUAGES, SOURCES, TAG_AVAIL, TAG_DIFF, TAG_DIVERS,
-                  TAG_IMAGE, TAG_JUNK, TAG_LATENT, EngineSpec, normal, text_key, uniform)
+from .web import (DEFAULT_ENGINES, MAX_POOL, PAGE_LANGUAGES, SOURCES, TAG_AVAIL, TAG_COPIES, TAG_DIFF,
+                  TAG_DIVERS, TAG_IMAGE, TAG_JUNK, TAG_LATENT, TAG_MIXTURE, TAG_RANK, TAG_ROUND,
+                  TAG_VARIANT, EngineSpec, Query, group_rank, apportion, as_query, image_id,
+                  junk_pool_code, parse_query, sample_pools)
+
+QueryFunction = Callable[[str], Sequence[Query]]
 
 LATENT_DIM = 64
 JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
@@ -105,8 +110,8 @@ class WorldConfig:
     junk_difficulty: float = 0.15
 
     def __post_init__(self) -> None:
-        if len(self.language_shares) != len(LANGUAGES):
-            raise UserError(f"language_shares needs {len(LANGUAGES)} values ({', '.join(LANGUAGES)})")
+        if len(self.language_shares) != len(PAGE_LANGUAGES):
+            raise UserError(f"language_shares needs {len(PAGE_LANGUAGES)} values ({', '.join(PAGE_LANGUAGES)})")
         if not self.engines:
             raise UserError("the world needs at least one search engine")
         for e in self.engines:
@@ -142,12 +147,17 @@ class World:
     """The seeded simulated world over a hierarchy: latents, availability, search results.
 
     Cheap to build; every per-synset quantity is a hash of (seed, WordNet offset), so a
-    synset gets the same values in any hierarchy that holds its ancestors.
+    synset gets the same values in any hierarchy that holds its ancestors. The world takes
+    queries as input: ``queries`` maps a wnid to the queries searched for it when a call gives
+    none (the paper's queries come from collect.queries; collect.simulated_web builds such a
+    world). A world without one asks for explicit queries.
     """
 
-    def __init__(self, hierarchy: Hierarchy | None = None, config: WorldConfig | None = None):
+    def __init__(self, hierarchy: Hierarchy | None = None, config: WorldConfig | None = None,
+                 queries: QueryFunction | None = None):
         self.hierarchy = hierarchy if hierarchy is not None else load_hierarchy()
         self.config = config if config is not None else WorldConfig()
+        self.queries = queries
         cfg, h = self.config, self.hierarchy
         table = h.synsets
         n = len(table)
@@ -323,25 +333,26 @@ class World:
             return self._row[self.hierarchy.check(wnids)]
         return np.array([self._row[self.hierarchy.check(w)] for w in wnids], np.int64)
 
-    def default_queries(self, wnid: str) -> list[Any]:
-        """The project's queries (collect.queries) if present, else the WordNet synonyms."""
-        try:
-            from ..collect.queries import queries_for
-        except ImportError:
-            return web.lemma_queries(wnid)
-        return list(queries_for(wnid))
+    def queries_of(self, wnid: str) -> list[Query]:
+        """The queries this world searches for a synset when a call gives none."""
+        if self.queries is None:
+            raise UserError("this World was built without a query function: pass queries=... to the call, "
+                            "or build it with collect.simulated_web(hierarchy) (the paper's queries)")
+        return [as_query(q) for q in self.queries(wnid)]
 
-    def _arrays(self, wnid: str, queries: Iterable[Any] | None, amount: float,
+    def _arrays(self, wnid: str, queries: Iterable[Query | str] | None, amount: float,
                 full: bool) -> dict[str, Any]:
         self.hierarchy.check(wnid)
         if not np.isfinite(amount) or amount <= 0:
             raise UserError(f"amount must be a positive number, got {amount!r}")
-        qs = self.default_queries(wnid) if queries is None else list(queries)
-        return web.simulate_synset(self, wnid, qs, float(amount), full=full)
+        qs = self.queries_of(wnid) if queries is None else [as_query(q) for q in queries]
+        return self._search(wnid, qs, float(amount), full=full)
 
     def candidates(self, wnid: str, queries: Iterable[Any] | None = None,
                    amount: float = 1.0) -> pd.DataFrame:
-        """Raw search results for one synset, one row per result (see WORLD_CONTRACT)."""
+        """Raw search results for one synset, one row per result: candidate_id, wnid, query,
+        engine, rank, web_image_id, variant, true_wnid ("" for junk), is_positive, similarity,
+        difficulty, language, source (see the module docstring and web.py)."""
         a = self._arrays(wnid, queries, amount, full=True)
         return self._frame(wnid, a)
 
@@ -369,9 +380,101 @@ class World:
             "is_positive": a["is_positive"],
             "similarity": a["similarity"],
             "difficulty": a["difficulty"],
-            "language": pd.Categorical.from_codes(a["language"], categories=list(LANGUAGES)),
+            "language": pd.Categorical.from_codes(a["language"], categories=list(PAGE_LANGUAGES)),
             "source": pd.Categorical.from_codes(a["source"], categories=list(SOURCES)),
         })
+
+    def _search(self, wnid: str, queries: Sequence[Query], amount: float,
+                full: bool = True) -> dict[str, Any]:
+        """Raw results of every (query, engine) for one synset, as arrays sorted by
+        (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them).
+        """
+        cfg = self.config
+        seed = cfg.seed
+        s = self._row[wnid]
+        s_off = int(self._offsets[s])
+        engines = cfg.engines
+        n_eng = len(engines)
+        caps = np.array([max(1, int(round(e.cap * amount))) for e in engines], np.int64)
+        cov = np.array([e.coverage for e in engines])
+        rel = np.array([e.relevance for e in engines])
+        shares = np.asarray(cfg.language_shares, np.float64)
+        related = self._related(s)
+
+        qlist = [as_query(q) for q in queries]
+        # component table (per query; engines broadcast below)
+        comp_q, comp_pool, comp_lang, comp_hidx, comp_size, comp_rate, comp_src = ([] for _ in range(7))
+        for qi, q in enumerate(qlist):
+            p = parse_query(q, s_off, cfg)
+            share = shares[p.lang]
+            for off, rate in zip(p.sense_offsets, p.sense_rates):
+                h = self._offset_row.get(off, -1)
+                avail = self.availability_of(off) if h < 0 else self._availability[h]
+                comp_q.append(qi); comp_pool.append(off); comp_lang.append(p.lang)
+                comp_hidx.append(h); comp_size.append(avail * share); comp_rate.append(rate)
+                comp_src.append(0 if off == s_off else 1)
+            for r in related:
+                comp_q.append(qi); comp_pool.append(int(self._offsets[r])); comp_lang.append(p.lang)
+                comp_hidx.append(int(r)); comp_size.append(self._availability[r] * share)
+                comp_rate.append(p.related_rate); comp_src.append(2)
+            comp_q.append(qi); comp_pool.append(junk_pool_code(p.head, p.lang)); comp_lang.append(p.lang)
+            comp_hidx.append(-1); comp_size.append(self.junk_size(p.head, p.lang))
+            comp_rate.append(p.junk_rate); comp_src.append(3)
+        qkeys = np.array([text_key(f"{q.language}:{q.text}") for q in qlist], np.int64)
+
+        n_comp = len(comp_q)
+        E = np.tile(np.arange(n_eng), n_comp)
+        rep = lambda a, dt: np.repeat(np.asarray(a, dtype=dt), n_eng)  # noqa: E731
+        cq, cpool, clang, chidx = rep(comp_q, np.int64), rep(comp_pool, np.int64), rep(comp_lang, np.int64), rep(comp_hidx, np.int64)
+        csize = np.minimum(np.floor(rep(comp_size, np.float64) * amount), MAX_POOL).astype(np.int64)
+        csrc = rep(comp_src, np.int8)
+        matched = csize * rep(comp_rate, np.float64) * cov[E]
+        boost = np.where(csrc <= 1, rel[E], np.where(csrc == 2, np.sqrt(rel[E]), 1.0))
+        request = cq * n_eng + E
+        n_req = len(qlist) * n_eng
+        total = np.minimum(caps[np.arange(n_req) % n_eng].astype(np.float64),
+                           np.bincount(request, weights=matched, minlength=n_req))
+        ckey = mix(seed, s_off, qkeys[cq], E, cpool, clang)
+        need = apportion(request, matched * boost, matched, total, uniform(ckey, TAG_ROUND))
+
+        c, j = sample_pools(ckey, csize, need, cfg.popularity_alpha)
+        req = request[c]
+        wid = image_id(cpool[c], clang[c], j)
+        # rank inside each (query, engine): relevance boost plus noise; drop any rounding excess
+        score = np.log(boost[c]) + gumbel(ckey[c], j, TAG_RANK)
+        order = np.lexsort((-score, req))
+        c, j, req, wid = c[order], j[order], req[order], wid[order]
+        rank = group_rank(req)
+        keep = rank < caps[req % n_eng]
+        c, j, req, wid, rank = c[keep], j[keep], req[keep], wid[keep], rank[keep]
+
+        # the true synset of each image (inner pools are mixtures of their descendants)
+        h = chidx[c]
+        true = np.full(c.size, -1, np.int64)
+        inpool = h >= 0
+        if inpool.any():
+            true[inpool] = self._mixture_draw(h[inpool], uniform(seed, wid[inpool], TAG_MIXTURE))
+        # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
+        ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
+                         1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
+        variant = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
+
+        out = {
+            "query": (req // n_eng).astype(np.int32),
+            "engine": (req % n_eng).astype(np.int8),
+            "rank": rank.astype(np.int32),
+            "web_image_id": wid,
+            "variant": variant,
+            "true": true.astype(np.int32),
+            "is_positive": self._is_descendant(s, true),
+            "language": clang[c].astype(np.int8),
+            "source": csrc[c],
+        }
+        if full:
+            out["similarity"] = self._similarity_to(s, true)
+            out["difficulty"] = self._difficulty(true, wid)
+        out["queries"] = qlist
+        return out
 
     @staticmethod
     def dedup(candidates: pd.DataFrame) -> pd.DataFrame:

@@ -18,71 +18,25 @@ and picks the images of a component by popularity (Zipf over the pool), distinct
 result list. The same popular images come back from other queries and engines: exact
 duplicates; a result may be an altered copy of its web image (variant > 0): near duplicates.
 
-All randomness is counter-based (a 64-bit hash of the seed and stable ids), so the results of
-one (query, engine) do not depend on the other queries in the list or on their order, and
-everything is vectorised per synset.
+All randomness is counter-based (``rng.uniform``: a 64-bit hash of the seed and stable ids), so
+the results of one (query, engine) do not depend on the other queries in the list or on their
+order, and everything is vectorised per synset. This module holds the pieces (engines, the
+Query type the world takes as input, how a query is parsed into senses, pool sampling);
+``World._search`` in model.py runs them for one synset.
 """
 
 from __future__ import annotations
 
 import re
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Literal
 
 import numpy as np
-from scipy.special import ndtri
 
 from ..errors import UserError
+from ..rng import gumbel, text_key, uniform
 from ..wordnet import wordnet
-
-if TYPE_CHECKING:  # pragma: no cover
-    from .model import World
-
-# --------------------------------------------------------------------------------------
-# Counter-based randomness
-# --------------------------------------------------------------------------------------
-_M1 = np.uint64(0xBF58476D1CE4E5B9)
-_M2 = np.uint64(0x94D049BB133111EB)
-_GOLD = np.uint64(0x9E3779B97F4A7C15)
-_S30, _S27, _S31 = np.uint64(30), np.uint64(27), np.uint64(31)
-
-
-def splitmix64(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser, elementwise on uint64 (wrapping arithmetic)."""
-    z = np.asarray(x, dtype=np.uint64) + _GOLD
-    z = (z ^ (z >> _S30)) * _M1
-    z = (z ^ (z >> _S27)) * _M2
-    return z ^ (z >> _S31)
-
-
-def mix(*parts: Any) -> np.ndarray:
-    """A 64-bit hash of several integer keys (arrays broadcast), order-sensitive."""
-    with np.errstate(over="ignore"):
-        h = np.zeros((), dtype=np.uint64)
-        for p in parts:
-            h = splitmix64(h ^ np.asarray(p).astype(np.uint64, copy=False))
-        return h
-
-
-def uniform(*parts: Any) -> np.ndarray:
-    """Uniform in (0, 1), never exactly 0 or 1."""
-    return ((mix(*parts) >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 2**53)
-
-
-def normal(*parts: Any) -> np.ndarray:
-    return ndtri(uniform(*parts))
-
-
-def gumbel(*parts: Any) -> np.ndarray:
-    return -np.log(-np.log(uniform(*parts)))
-
-
-def text_key(text: str) -> int:
-    """A stable integer for a string (crc32; Python's hash() is salted)."""
-    return zlib.crc32(text.encode("utf-8"))
-
 
 # Tags keep the hash streams of different quantities apart.
 TAG_LATENT, TAG_AVAIL, TAG_IMAGE, TAG_DIVERS, TAG_JUNK = 11, 12, 13, 14, 15
@@ -96,7 +50,9 @@ LANG_SHIFT, POOL_SHIFT = 30, 33
 MAX_POOL = (1 << LANG_SHIFT) - 1
 JUNK_POOL_BASE = 1 << 27  # WordNet 3.0 noun offsets are below 2**27
 
-LANGUAGES = ("en", "zh", "es", "it", "nl", "other")
+# The languages of web pages (WorldConfig.language_shares follows this order; a page language is
+# part of every web image id, so the order is fixed).
+PAGE_LANGUAGES = ("en", "zh", "es", "it", "nl", "other")
 LANGUAGE_ALIASES = {
     "en": "en", "eng": "en", "english": "en",
     "zh": "zh", "cmn": "zh", "zho": "zh", "chinese": "zh", "zh-cn": "zh", "zh_cn": "zh",
@@ -108,8 +64,8 @@ LANGUAGE_ALIASES = {
 
 def language_code(language: str | None) -> int:
     if language is None:
-        return LANGUAGES.index("other")
-    return LANGUAGES.index(LANGUAGE_ALIASES.get(str(language).strip().lower(), "other"))
+        return PAGE_LANGUAGES.index("other")
+    return PAGE_LANGUAGES.index(LANGUAGE_ALIASES.get(str(language).strip().lower(), "other"))
 
 
 def image_id(pool_code: np.ndarray, lang: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -118,7 +74,7 @@ def image_id(pool_code: np.ndarray, lang: np.ndarray, j: np.ndarray) -> np.ndarr
 
 
 def junk_pool_code(word: str, lang: int) -> int:
-    return JUNK_POOL_BASE + (zlib.crc32(f"{lang}:{word}".encode("utf-8")) & (JUNK_POOL_BASE - 1))
+    return JUNK_POOL_BASE + (text_key(f"{lang}:{word}") & (JUNK_POOL_BASE - 1))
 
 
 # --------------------------------------------------------------------------------------
@@ -151,40 +107,58 @@ DEFAULT_ENGINES: tuple[EngineSpec, ...] = (
 # --------------------------------------------------------------------------------------
 # Queries
 # --------------------------------------------------------------------------------------
+QueryKind = Literal["synonym", "expansion", "translation"]
+QUERY_KINDS: tuple[str, ...] = ("synonym", "expansion", "translation")
+
+
 @dataclass(frozen=True)
 class Query:
-    """A query as the world understands it: its text, language and whether it is expanded."""
+    """One search query, the world's input: its text, page language and kind.
+
+    ``kind`` "expansion" marks a query expanded with a parent's word ("whippet dog"): the world
+    then searches the head word's senses restricted by the context word. ``source_lemma`` and
+    ``resource`` record where a query came from (collect.queries fills them).
+    """
 
     text: str
     language: str = "en"
-    expanded: bool | None = None  # None: decide from the text (English only)
+    kind: QueryKind = "synonym"
+    source_lemma: str = ""
+    resource: str = "WordNet 3.0"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.text, str) or not self.text.strip():
+            raise UserError(f"a query must have non-empty text, got {self.text!r}")
+        object.__setattr__(self, "text", self.text.strip())
+        object.__setattr__(self, "language", PAGE_LANGUAGES[language_code(self.language)])
+        if self.kind not in QUERY_KINDS:
+            raise UserError(f"query kind must be one of {', '.join(QUERY_KINDS)}, got {self.kind!r}")
+
+    @property
+    def expanded(self) -> bool:
+        return self.kind == "expansion"
 
 
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff]")
 
 
-def as_query(q: Any) -> Query:
-    """Accept a string, a (text, language) tuple, a mapping or a record with attributes."""
+def as_query(q: Query | str | tuple) -> Query:
+    """A Query, or a plain string / (text, language) tuple for quick use (a synonym query;
+    language "zh" when the text is Chinese, else "en")."""
     if isinstance(q, Query):
         return q
     if isinstance(q, str):
-        text, lang, kind = q, None, None
-    elif isinstance(q, tuple):
-        text, lang, kind = q[0], (q[1] if len(q) > 1 else None), (q[2] if len(q) > 2 else None)
+        text, lang = q, None
+    elif isinstance(q, tuple) and 1 <= len(q) <= 2:
+        text, lang = q[0], (q[1] if len(q) > 1 else None)
     else:
-        get = (lambda k: q.get(k)) if isinstance(q, dict) else (lambda k: getattr(q, k, None))
-        text = get("text") or get("query")
-        lang = get("language") or get("lang")
-        kind = get("kind") or get("source") or get("type")
+        raise UserError(f"a query is a Query, a string or a (text, language) tuple, got {q!r}")
     if not isinstance(text, str) or not text.strip():
         raise UserError(f"a query must have non-empty text, got {q!r}")
     text = text.strip()
     if lang is None:
         lang = "zh" if _CJK.search(text) else "en"
-    expanded = None
-    if kind is not None:
-        expanded = "expan" in str(kind).lower()
-    return Query(text=text, language=LANGUAGES[language_code(lang)], expanded=expanded)
+    return Query(text=text, language=PAGE_LANGUAGES[language_code(lang)])
 
 
 @dataclass(frozen=True)
@@ -224,7 +198,7 @@ def parse_query(q: Query, target_offset: int, cfg: Any) -> ParsedQuery:
     norm = " ".join(q.text.lower().replace("_", " ").split())
     on, off = cfg.expansion_on_topic_rate, cfg.expansion_off_topic_rate
     if lang == 0:
-        senses = noun_sense_offsets(norm) if q.expanded is not True else ()
+        senses = noun_sense_offsets(norm) if not q.expanded else ()
         if senses:
             return ParsedQuery(q.text, lang, norm, senses, (1.0,) * len(senses),
                                cfg.related_mention_rate, 1.0, False)
@@ -262,7 +236,7 @@ def zipf_index(u: np.ndarray, n: np.ndarray, alpha: float) -> np.ndarray:
     return np.minimum(np.floor(x).astype(np.int64), n.astype(np.int64) - 1)
 
 
-def _group_rank(groups: np.ndarray) -> np.ndarray:
+def group_rank(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal (sorted) group values."""
     if groups.size == 0:
         return groups.astype(np.int64)
@@ -290,7 +264,7 @@ def sample_pools(keys: np.ndarray, sizes: np.ndarray, need: np.ndarray, alpha: f
         score = -alpha * np.log1p(j) + gumbel(keys[c], j, TAG_DENSE)
         order = np.lexsort((-score, c))
         c, j = c[order], j[order]
-        keep = _group_rank(c) < need[c]
+        keep = group_rank(c) < need[c]
         out_c.append(c[keep])
         out_j.append(j[keep])
     if sparse.size:
@@ -313,7 +287,7 @@ def sample_pools(keys: np.ndarray, sizes: np.ndarray, need: np.ndarray, alpha: f
             all_c, all_j = all_c[first], all_j[first]
             order = np.argsort(all_c, kind="stable")
             all_c, all_j = all_c[order], all_j[order]
-            keep = _group_rank(all_c) < need[all_c]
+            keep = group_rank(all_c) < need[all_c]
             sel_c, sel_j = all_c[keep], all_j[keep]
             have = np.bincount(sel_c, minlength=need.size)
             pending = sparse[have[sparse] < need[sparse]]
@@ -359,99 +333,6 @@ def apportion(request: np.ndarray, weight: np.ndarray, matched: np.ndarray, tota
 SOURCES = ("sense", "other_sense", "related", "junk")
 
 
-def simulate_synset(world: "World", wnid: str, queries: Sequence[Any], amount: float,
-                    full: bool = True) -> dict[str, np.ndarray]:
-    """Raw results of every (query, engine) for one synset, as arrays sorted by
-    (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them).
-    """
-    cfg = world.config
-    seed = cfg.seed
-    s = world._row[wnid]
-    s_off = int(world._offsets[s])
-    engines = cfg.engines
-    n_eng = len(engines)
-    caps = np.array([max(1, int(round(e.cap * amount))) for e in engines], np.int64)
-    cov = np.array([e.coverage for e in engines])
-    rel = np.array([e.relevance for e in engines])
-    shares = np.asarray(cfg.language_shares, np.float64)
-    related = world._related(s)
-
-    qlist = [as_query(q) for q in queries]
-    # component table (per query; engines broadcast below)
-    comp_q, comp_pool, comp_lang, comp_hidx, comp_size, comp_rate, comp_src = ([] for _ in range(7))
-    for qi, q in enumerate(qlist):
-        p = parse_query(q, s_off, cfg)
-        share = shares[p.lang]
-        for off, rate in zip(p.sense_offsets, p.sense_rates):
-            h = world._offset_row.get(off, -1)
-            avail = world.availability_of(off) if h < 0 else world._availability[h]
-            comp_q.append(qi); comp_pool.append(off); comp_lang.append(p.lang)
-            comp_hidx.append(h); comp_size.append(avail * share); comp_rate.append(rate)
-            comp_src.append(0 if off == s_off else 1)
-        for r in related:
-            comp_q.append(qi); comp_pool.append(int(world._offsets[r])); comp_lang.append(p.lang)
-            comp_hidx.append(int(r)); comp_size.append(world._availability[r] * share)
-            comp_rate.append(p.related_rate); comp_src.append(2)
-        comp_q.append(qi); comp_pool.append(junk_pool_code(p.head, p.lang)); comp_lang.append(p.lang)
-        comp_hidx.append(-1); comp_size.append(world.junk_size(p.head, p.lang))
-        comp_rate.append(p.junk_rate); comp_src.append(3)
-    qkeys = np.array([text_key(f"{q.language}:{q.text}") for q in qlist], np.int64)
-
-    n_comp = len(comp_q)
-    E = np.tile(np.arange(n_eng), n_comp)
-    rep = lambda a, dt: np.repeat(np.asarray(a, dtype=dt), n_eng)  # noqa: E731
-    cq, cpool, clang, chidx = rep(comp_q, np.int64), rep(comp_pool, np.int64), rep(comp_lang, np.int64), rep(comp_hidx, np.int64)
-    csize = np.minimum(np.floor(rep(comp_size, np.float64) * amount), MAX_POOL).astype(np.int64)
-    csrc = rep(comp_src, np.int8)
-    matched = csize * rep(comp_rate, np.float64) * cov[E]
-    boost = np.where(csrc <= 1, rel[E], np.where(csrc == 2, np.sqrt(rel[E]), 1.0))
-    request = cq * n_eng + E
-    n_req = len(qlist) * n_eng
-    total = np.minimum(caps[np.arange(n_req) % n_eng].astype(np.float64),
-                       np.bincount(request, weights=matched, minlength=n_req))
-    ckey = mix(seed, s_off, qkeys[cq], E, cpool, clang)
-    need = apportion(request, matched * boost, matched, total, uniform(ckey, TAG_ROUND))
-
-    c, j = sample_pools(ckey, csize, need, cfg.popularity_alpha)
-    req = request[c]
-    wid = image_id(cpool[c], clang[c], j)
-    # rank inside each (query, engine): relevance boost plus noise; drop any rounding excess
-    score = np.log(boost[c]) + gumbel(ckey[c], j, TAG_RANK)
-    order = np.lexsort((-score, req))
-    c, j, req, wid = c[order], j[order], req[order], wid[order]
-    rank = _group_rank(req)
-    keep = rank < caps[req % n_eng]
-    c, j, req, wid, rank = c[keep], j[keep], req[keep], wid[keep], rank[keep]
-
-    # the true synset of each image (inner pools are mixtures of their descendants)
-    h = chidx[c]
-    true = np.full(c.size, -1, np.int64)
-    inpool = h >= 0
-    if inpool.any():
-        true[inpool] = world._mixture_draw(h[inpool], uniform(seed, wid[inpool], TAG_MIXTURE))
-    # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
-    ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
-                     1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
-    variant = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
-
-    out = {
-        "query": (req // n_eng).astype(np.int32),
-        "engine": (req % n_eng).astype(np.int8),
-        "rank": rank.astype(np.int32),
-        "web_image_id": wid,
-        "variant": variant,
-        "true": true.astype(np.int32),
-        "is_positive": world._is_descendant(s, true),
-        "language": clang[c].astype(np.int8),
-        "source": csrc[c],
-    }
-    if full:
-        out["similarity"] = world._similarity_to(s, true)
-        out["difficulty"] = world._difficulty(true, wid)
-    out["queries"] = qlist
-    return out
-
-
 def n_unique_pairs(a: np.ndarray, b: np.ndarray) -> int:
     """Distinct (a, b) pairs, without packing them into one integer."""
     if a.size == 0:
@@ -484,7 +365,8 @@ def summarise(arrays: dict[str, np.ndarray]) -> dict[str, float]:
 
 
 def lemma_queries(wnid: str) -> list[Query]:
-    """The synset's WordNet synonyms, the paper's base queries."""
+    """The synset's WordNet synonyms as plain queries (for tests and benchmarks of the world;
+    the paper's queries, with expansions and translations, are collect.queries.queries_for)."""
     from ..wordnet import synset
 
     return [Query(name.replace("_", " "), "en") for name in synset(wnid).lemma_names()]
