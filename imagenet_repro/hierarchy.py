@@ -12,7 +12,6 @@ Both count synsets, not edges, so a leaf has height 1 and a root has depth 1.
 
 from __future__ import annotations
 
-import zlib
 from collections import deque
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -20,12 +19,14 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from . import paper
 from .errors import UserError
+from .rng import rng
 from .wordnet import synset as get_synset
 from .wordnet import wnid as get_wnid
 from .wordnet import wordnet
 
-# In the order the paper lists them (Sec 1).
+# The WordNet 3.0 root synset of each of the paper's 12 subtrees, in the paper's order (Sec 1).
 SUBTREE_ROOTS: dict[str, str] = {
     "mammal": "mammal.n.01",
     "bird": "bird.n.01",
@@ -40,7 +41,7 @@ SUBTREE_ROOTS: dict[str, str] = {
     "flower": "flower.n.01",
     "fruit": "fruit.n.01",
 }
-PAPER_TOTAL_SYNSETS = 5247
+assert tuple(SUBTREE_ROOTS) == paper.SUBTREES, "SUBTREE_ROOTS must follow paper.SUBTREES"
 
 
 @dataclass(frozen=True)
@@ -234,7 +235,6 @@ def sample_synsets(synsets: pd.DataFrame, max_per_subtree: int | None, seed: int
         return list(synsets.index)
     chosen: list[str] = []
     for name, sub in synsets.groupby("subtree", sort=False):
-        key = [seed, zlib.crc32(b"select"), zlib.crc32(str(name).encode())]
-        picked = set(round_robin_by_depth(sub, max_per_subtree, np.random.default_rng(np.random.SeedSequence(key))))
+        picked = set(round_robin_by_depth(sub, max_per_subtree, rng(seed, "select", str(name))))
         chosen += [w for w in sub.index if w in picked]
     return chosen

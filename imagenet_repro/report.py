@@ -59,6 +59,12 @@ def figure_sources(manifest: dict) -> dict[str, str]:
     return out
 
 
+def missing_resources(manifest: dict) -> list[tuple[str, str, str]]:
+    """(notebook, resource, detail) of every optional resource a notebook did not find."""
+    return [(nb, name, r.get("detail", "")) for nb, entry in manifest.get("notebooks", {}).items()
+            for name, r in entry.get("resources", {}).items() if not r.get("available", True)]
+
+
 def _md_table(df: pd.DataFrame) -> str:
     cols = list(df.columns)
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
@@ -92,6 +98,10 @@ def build_report(results_dir: Path | str = RESULTS_DIR) -> tuple[Path, Path]:
           f"{n_sim} of them are **SIMULATED**: they show what the method does in the simulated "
           "world under stated assumptions, not a measurement of the real web or real workers.",
           ""]
+    missing = missing_resources(manifest)
+    if missing:
+        md += ["**Optional resources missing in this run** (results that need them are incomplete):", ""]
+        md += [f"- `{name}` ({nb}): {detail}" for nb, name, detail in missing] + [""]
     md += ["## Claims", ""]
     for nb, group in table.groupby("notebook", sort=True):
         params = manifest.get("notebooks", {}).get(nb, {}).get("parameters", {})
@@ -108,7 +118,12 @@ def build_report(results_dir: Path | str = RESULTS_DIR) -> tuple[Path, Path]:
 
     body = [f"<h1>imagenet-repro: report</h1><p>git commit <code>{html.escape(manifest.get('git_commit', 'unknown'))}</code>; "
             f"{len(table)} claims, {n_sim} of them <b>SIMULATED</b> (what the method does in the "
-            "simulated world, not a measurement of the real web).</p><h2>Claims</h2>"]
+            "simulated world, not a measurement of the real web).</p>"]
+    if missing:
+        body.append("<p><b>Optional resources missing in this run</b> (results that need them are incomplete):</p><ul>"
+                    + "".join(f"<li><code>{html.escape(name)}</code> ({html.escape(nb)}): {html.escape(detail)}</li>"
+                              for nb, name, detail in missing) + "</ul>")
+    body.append("<h2>Claims</h2>")
     for nb, group in table.groupby("notebook", sort=True):
         g = group.drop(columns=["notebook"]).copy()
         g["mode"] = g["mode"].str.replace("**", "", regex=False)

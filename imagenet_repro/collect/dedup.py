@@ -28,9 +28,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..rng import rng as stream
 
 HASH_BITS = 64
 DEFAULT_THRESHOLD = 10  # chosen on the threshold sweep of notebook 01; see its text
+SAMPLE_STREAM = 0xDED  # the stream key of sample_web_images (an int, kept so its draws stay as they were)
 
 
 def validate_threshold(threshold: int) -> int:
@@ -342,14 +344,14 @@ def sample_web_images(candidates: pd.DataFrame, n_web_images: int, seed: int) ->
         raise UserError(f"candidates lack the columns {sorted(need - set(candidates.columns))}")
     if n_web_images < 1:
         raise UserError(f"n_web_images must be >= 1, got {n_web_images}")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, 0xDED]))
+    gen = stream(seed, SAMPLE_STREAM)
     variants = candidates.groupby("web_image_id", sort=True)["variant"].nunique()
     multi = variants.index[variants.to_numpy() > 1].to_numpy()
     single = variants.index[variants.to_numpy() <= 1].to_numpy()
     k_multi = min(len(multi), n_web_images // 2)
     k_single = min(len(single), n_web_images - k_multi)
-    pick = np.concatenate([rng.choice(multi, k_multi, replace=False),
-                           rng.choice(single, k_single, replace=False)])
+    pick = np.concatenate([gen.choice(multi, k_multi, replace=False),
+                           gen.choice(single, k_single, replace=False)])
     rows = candidates[candidates["web_image_id"].isin(pick)]
     return rows.sort_values("candidate_id", kind="stable").reset_index(drop=True)
 

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import paper
 from ..errors import UserError
 from ..hierarchy import Hierarchy, sample_synsets
+from ..rng import rng
 from . import queries as Q
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import ResultWriter
     from ..world import World
 
-PAPER_CANDIDATES = 10_000  # Sec 3.1: "over 10K" candidates per synset after dedup
-PAPER_PRECISION = 0.10     # Sec 3.1, quoting [24]: "around 10%"
 
 
 # ---------------------------------------------------------------- which synsets
@@ -94,11 +94,19 @@ def query_counts(all_queries: pd.DataFrame, wnids: Sequence[str]) -> QueryCounts
 def record_query_claims(out: "ResultWriter", expanded: Sequence[str], counts: QueryCounts) -> None:
     """Claims: whippet's expansion (paper: "whippet dog; whippet greyhound") and queries per synset."""
     out.claim("collect.whippet_expansion", 'queries added to "whippet" by the parent-gloss expansion',
-              "Sec 3.1", paper="whippet dog; whippet greyhound", reproduced="; ".join(expanded),
+              "Sec 3.1", paper=paper.WHIPPET_EXPANSION, reproduced="; ".join(expanded),
               mode="real", direction="==")
     out.claim("collect.queries_per_synset", "queries per synset (synonyms + expansions + translations)",
               "Sec 3.1", paper=None, reproduced=round(float(counts.per_synset.mean()), 2), unit="queries",
               mode="real", direction="info")
+
+
+def record_translation_resources(out: "ResultWriter", coverage: pd.DataFrame) -> None:
+    """Which translation resources this run found (manifest and report): without one, that
+    language's queries are missing from the whole collection."""
+    for lang, r in coverage.iterrows():
+        detail = str(r["resource"]) + ("" if r["available"] else f": {r['note']}; {r['name']} queries are missing")
+        out.resource(f"translations.{lang}", bool(r["available"]), detail)
 
 
 def record_coverage_claims(out: "ResultWriter", coverage: pd.DataFrame) -> None:
@@ -152,8 +160,7 @@ def contact_sheet(world: "World", wnid: str, candidates: pd.DataFrame, seed: int
     c = candidates
     if len(c) == 0:
         raise UserError(f"{wnid}: no raw results to show")
-    rng = np.random.default_rng(np.random.SeedSequence([seed, stream]))
-    sheet = c.iloc[np.sort(rng.choice(len(c), min(n, len(c)), replace=False))]
+    sheet = c.iloc[np.sort(rng(seed, stream).choice(len(c), min(n, len(c)), replace=False))]
 
     def name(w: str) -> str:
         return "junk" if w == "" else world.synsets.loc[w, "lemma"]
@@ -209,10 +216,10 @@ def collection_numbers(summary: pd.DataFrame) -> CollectionNumbers:
 def record_collection_claims(out: "ResultWriter", numbers: CollectionNumbers, amount: float) -> None:
     """Claims: candidates after dedup (paper >= 10K), raw precision (paper ~10%), duplicate share."""
     out.claim("collect.candidates_after_dedup", "candidates per synset after intra-synset duplicate removal (mean)",
-              "Sec 3.1", paper=PAPER_CANDIDATES, reproduced=round(numbers.mean_unique), unit="images",
+              "Sec 3.1", paper=paper.CANDIDATES_PER_SYNSET, reproduced=round(numbers.mean_unique), unit="images",
               mode="simulated", direction=">=", note=f"{numbers.synsets} synsets, amount={amount}")
     out.claim("collect.raw_precision", "precision of raw image search results (mean over synsets)",
-              "Sec 3.1 (quoting [24])", paper=PAPER_PRECISION, reproduced=round(numbers.mean_precision, 4),
+              "Sec 3.1 (quoting [24])", paper=paper.RAW_PRECISION, reproduced=round(numbers.mean_precision, 4),
               unit="share", mode="simulated", direction="approx", tolerance=0.05,
               note=f'paper: "around 10%"; pooled over all results {numbers.pooled_precision:.3f}')
     out.claim("collect.duplicate_share", "share of raw results removed as duplicates (exact + near)",

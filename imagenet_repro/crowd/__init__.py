@@ -6,7 +6,7 @@ from .baselines import (SENSITIVITY_SETTINGS, VoteRecord, consensus_sensitivity,
                         majority_vote, replay, votes_long)
 from .claims import (record_clean_claims, record_cost_claims, record_fig4_claims, record_fig7_claims,
                      record_votes_claims)
-from .consensus import (ACCEPT, PAPER_FIG7, REJECT, UNDECIDED, ConfidenceTable, ConsensusConfig,
+from .consensus import (ACCEPT, REJECT, UNDECIDED, ConfidenceTable, ConsensusConfig,
                         FitSynset, SynsetConsensus, WorkerFit, confidence_table, decide,
                         dynamic_consensus, expected_table, fit_latent, fit_worker_model,
                         table_from_votes)

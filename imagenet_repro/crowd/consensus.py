@@ -29,16 +29,13 @@ import numpy as np
 import pandas as pd
 from scipy.special import gammaln
 
+from .. import paper
 from ..errors import UserError
-from .workers import NO_VOTE, WorkerModel, WorkerPool, expected_yes_rate, make_task, stable_key
+from ..rng import rng as stream
+from .workers import NO_VOTE, WorkerModel, WorkerPool, expected_yes_rate, make_task
 
 ACCEPT, REJECT, UNDECIDED = 1, 0, -1
 
-# Fig 7 (right) of the paper, read off the figure (SPEC section 10): P(good | yes, no).
-PAPER_FIG7 = pd.DataFrame(
-    [(0, 1, 0.07, 0.23), (1, 0, 0.85, 0.69), (1, 1, 0.46, 0.49), (2, 0, 0.97, 0.83),
-     (0, 2, 0.02, 0.12), (3, 0, 0.99, 0.90), (2, 1, 0.85, 0.68)],
-    columns=["yes", "no", "cat.n.01", "burmese_cat.n.01"])
 
 
 class VoteSource(Protocol):
@@ -52,7 +49,7 @@ class ConsensusConfig:
     """The dynamic consensus's parameters (the paper gives only 'at least 10' votes)."""
 
     n_initial: int = 100  # candidates in the initial random subset
-    initial_votes: int = 10  # votes on each of them ("at least 10 users", Sec 3.2)
+    initial_votes: int = paper.INITIAL_VOTES  # votes on each of them ("at least 10 users", Sec 3.2)
     accept: float = 0.99  # confidence to accept (3 yes for "cat", ~5 for "Burmese cat" in Fig 7)
     reject: float = 0.05
     max_votes: int = 10  # vote cap per remaining candidate (the table reaches initial_votes)
@@ -278,9 +275,9 @@ def choose_initial(n: int, config: ConsensusConfig, seed: int, wnid: str,
                    eligible: np.ndarray | None = None) -> np.ndarray:
     """The initial random subset's rows (among ``eligible`` rows if given), sorted."""
     pool = np.arange(n) if eligible is None else np.flatnonzero(eligible)
-    rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "initial-subset", wnid)))
+    gen = stream(seed, "initial-subset", wnid)
     k = min(config.n_initial, len(pool))
-    return np.sort(rng.choice(pool, size=k, replace=False)) if k else pool[:0]
+    return np.sort(gen.choice(pool, size=k, replace=False)) if k else pool[:0]
 
 
 def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, seed: int,
@@ -387,8 +384,8 @@ def expected_table(pool: WorkerPool, fs: FitSynset, size: int = 3,
     Over a fixed random sample of at most ``max_candidates`` candidates (speed)."""
     cands = fs.candidates
     if max_candidates is not None and len(cands) > max_candidates:
-        rng = np.random.default_rng(np.random.SeedSequence(stable_key(pool.seed, "fit-sample", fs.wnid)))
-        cands = cands.iloc[np.sort(rng.choice(len(cands), max_candidates, replace=False))]
+        gen = stream(pool.seed, "fit-sample", fs.wnid)
+        cands = cands.iloc[np.sort(gen.choice(len(cands), max_candidates, replace=False))]
     task = make_task(pool.model, fs.wnid, cands, fs.imageability, fs.confusability)
     q = np.clip(expected_yes_rate(pool, task), 1e-12, 1 - 1e-12)
     t = task.is_positive.astype(float)
@@ -426,23 +423,25 @@ DEFAULT_FIT_PARAMS: dict[str, tuple[float, float]] = {
 
 
 def fit_worker_model(synsets: list[FitSynset], model: WorkerModel = WorkerModel(),
-                     seed: int = 2009, paper: pd.DataFrame = PAPER_FIG7,
+                     seed: int = 2009, measured: pd.DataFrame | None = None,
                      params: dict[str, tuple[float, float]] | None = None) -> WorkerFit:
     """Least-squares fit of some worker-model parameters (with bounds) so that the model's
-    confidence tables of the given synsets match measured ones (the paper's Fig 7).
+    confidence tables of the given synsets match ``measured`` ones (default: the paper's Fig 7).
 
     Deterministic: the expected tables are computed in closed form, no sampling.
     """
     from scipy.optimize import least_squares
 
+    measured = paper.FIG7 if measured is None else measured
+
     params = dict(DEFAULT_FIT_PARAMS if params is None else params)
     names = list(params)
     for fs in synsets:
-        if fs.label not in paper.columns:
-            raise UserError(f"no measured table for {fs.label!r}: columns are {list(paper.columns)[2:]}")
-    ys, ns = paper["yes"].to_numpy(int), paper["no"].to_numpy(int)
+        if fs.label not in measured.columns:
+            raise UserError(f"no measured table for {fs.label!r}: columns are {list(measured.columns)[2:]}")
+    ys, ns = measured["yes"].to_numpy(int), measured["no"].to_numpy(int)
     size = int((ys + ns).max())
-    target = np.concatenate([paper[fs.label].to_numpy(float) for fs in synsets])
+    target = np.concatenate([measured[fs.label].to_numpy(float) for fs in synsets])
 
     def predict(m: WorkerModel) -> np.ndarray:
         pool = WorkerPool.create(m, seed)
@@ -459,7 +458,7 @@ def fit_worker_model(synsets: list[FitSynset], model: WorkerModel = WorkerModel(
     start_pred = predict(model)
     fit_pred = predict(fitted)
     rows = pd.DataFrame({
-        "label": np.repeat([fs.label for fs in synsets], len(paper)),
+        "label": np.repeat([fs.label for fs in synsets], len(measured)),
         "yes": np.tile(ys, len(synsets)), "no": np.tile(ns, len(synsets)),
         "paper": target, "start": start_pred, "fitted": fit_pred, "residual": fit_pred - target})
     rmse = lambda p: float(np.sqrt(np.mean((p - target) ** 2)))  # noqa: E731

@@ -18,12 +18,14 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 
+from .. import paper
 from ..errors import UserError
 from ..hierarchy import round_robin_by_depth, sample_synsets
 from .baselines import VoteRecord
 from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, SynsetConsensus, dynamic_consensus
 from .votes_csv import VoteTable, vote_matrices
-from .workers import NO_VOTE, SimulatedVotes, WorkerModel, WorkerPool, make_task, stable_key
+from ..rng import rng
+from .workers import NO_VOTE, SimulatedVotes, WorkerModel, WorkerPool, make_task
 
 CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
 CLEAN_SUMMARY_TABLE = "clean_per_synset"  # results/tables/<name>.csv
@@ -101,7 +103,7 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
                   amount: float = 1.0, queries: Callable[[str], list | None] | None = None,
                   keep_votes: Iterable[str] = (), progress: bool = True) -> CleanResult:
     """The clean set of the given synsets (a tqdm bar over synsets). ``queries`` maps a wnid
-    to its search queries; None lets the world use the paper's (collect.queries)."""
+    to its search queries; None: the world's own (collect.simulated_web: the paper's)."""
     from tqdm.auto import tqdm
 
     pool = WorkerPool.create(model, seed)
@@ -135,7 +137,7 @@ def vote_records(world: Any, wnids: Sequence[str], model: WorkerModel, config: C
             for w in wnids]
 
 
-FIG7_SYNSETS = {"cat.n.01": "cat", "burmese_cat.n.01": "Burmese cat"}
+FIG7_SYNSETS = tuple(paper.FIG7.columns[2:])  # the synsets of Fig 7: cat.n.01, burmese_cat.n.01
 
 
 def fig7_synsets(world: Any, amount: float = 1.0,
@@ -155,17 +157,18 @@ def fig7_synsets(world: Any, amount: float = 1.0,
 
 def fig7_comparison(synsets: list, model: WorkerModel, seed: int = 2009,
                     start: WorkerModel | None = None, estimated: dict[str, ConfidenceTable] | None = None,
-                    paper: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Fig 7's cells: the paper's value beside the model's expected table (``start``: the
-    prior guess, ``fitted``: the model used) and the table estimated from simulated votes."""
-    from .consensus import PAPER_FIG7, expected_table
+                    measured: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fig 7's cells: the measured value (the paper's Fig 7 by default) beside the model's
+    expected table (``start``: the prior guess, ``fitted``: the model used) and the table
+    estimated from simulated votes."""
+    from .consensus import expected_table
 
-    paper = PAPER_FIG7 if paper is None else paper
-    ys, ns = paper["yes"].to_numpy(int), paper["no"].to_numpy(int)
+    measured = paper.FIG7 if measured is None else measured
+    ys, ns = measured["yes"].to_numpy(int), measured["no"].to_numpy(int)
     size = int((ys + ns).max())
     rows = []
     for fs in synsets:
-        d = {"label": fs.label, "yes": ys, "no": ns, "paper": paper[fs.label].to_numpy(float)}
+        d = {"label": fs.label, "yes": ys, "no": ns, "paper": measured[fs.label].to_numpy(float)}
         if start is not None:
             d["start"] = expected_table(WorkerPool.create(start, seed), fs, size)[ys, ns]
         d["fitted"] = expected_table(WorkerPool.create(model, seed), fs, size)[ys, ns]
@@ -177,13 +180,13 @@ def fig7_comparison(synsets: list, model: WorkerModel, seed: int = 2009,
 
 # ---------------------------------------------------------------- the independent check (Fig 4)
 
-def sample_across_depths(summary: pd.DataFrame, n: int = 80, subtrees: Sequence[str] = ("mammal", "vehicle"),
+def sample_across_depths(summary: pd.DataFrame, n: int = paper.FIG4_SYNSETS,
+                         subtrees: Sequence[str] = paper.FIG4_SUBTREES,
                          seed: int = 2009) -> pd.DataFrame:
     """n synsets of the given subtrees spread over tree depths (round robin over depths,
     random within a depth), among synsets whose clean set is not empty."""
     pool = summary[summary["subtree"].isin(subtrees) & (summary["accepted"] > 0)]
-    rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, "fig4-sample")))
-    return summary.loc[sorted(round_robin_by_depth(pool, n, rng))]
+    return summary.loc[sorted(round_robin_by_depth(pool, n, rng(seed, "fig4-sample")))]
 
 
 def verify_clean_set(world: Any, clean: pd.DataFrame, model: WorkerModel, seed: int,
@@ -311,11 +314,11 @@ def load_clean_summary(results_dir: Path | str) -> pd.DataFrame:
 def crowd_world(hierarchy: Any, seed: int = 2009) -> Any:
     """The simulated world of the hierarchy's subtrees, plus "mammal" when it is missing:
     Fig 7's "cat" and "Burmese cat" must be in the world whatever subtrees are cleaned."""
+    from ..collect import simulated_web
     from ..hierarchy import load_hierarchy
-    from ..world import World, WorldConfig
 
     names = tuple(hierarchy.subtree_names)
-    return World(load_hierarchy(names + (() if "mammal" in names else ("mammal",))), WorldConfig(seed=seed))
+    return simulated_web(load_hierarchy(names + (() if "mammal" in names else ("mammal",))), seed=seed)
 
 
 def fig7_table(world: Any, synsets: list, model: WorkerModel, config: ConsensusConfig, seed: int = 2009,
@@ -340,7 +343,7 @@ def subtree_summary(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 def fig4_precision(world: Any, summary: pd.DataFrame, clean: pd.DataFrame, model: WorkerModel,
-                   seed: int = 2009, n: int = 80, subtrees: Sequence[str] = ("mammal", "vehicle"),
+                   seed: int = 2009, n: int = paper.FIG4_SYNSETS, subtrees: Sequence[str] = paper.FIG4_SUBTREES,
                    verify_votes: int = 5) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Fig 4 as the paper measured it, and against the truth: n synsets sampled across depths,
     their clean sets judged by an independent group, and the precision per depth (its means

@@ -40,7 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
-from ..world.web import text_key
+from ..rng import rng
 
 CAREFUL, CARELESS, SPAMMER = 0, 1, 2
 KIND_NAMES = ("careful", "careless", "spammer")
@@ -82,11 +82,6 @@ class WorkerModel:
         return asdict(self)
 
 
-def stable_key(*parts: str | int) -> list[int]:
-    """Integers for a SeedSequence from ints and strings (crc32, not the salted ``hash``)."""
-    return [p if isinstance(p, int) else text_key(str(p)) for p in parts]
-
-
 def sigmoid(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
@@ -111,18 +106,18 @@ class WorkerPool:
     def create(cls, model: WorkerModel = WorkerModel(), seed: int = 2009,
                name: str = "worker-pool") -> "WorkerPool":
         """The pool called ``name`` (another name: other people, e.g. "verifiers")."""
-        rng = np.random.default_rng(np.random.SeedSequence(stable_key(seed, name)))
+        gen = rng(seed, name)
         n = model.n_workers
         counts = np.floor(np.array([model.share_careful, model.share_careless]) * n).astype(int)
         kind = np.repeat(np.array([CAREFUL, CARELESS, SPAMMER], dtype=np.int8),
                          [counts[0], counts[1], n - counts.sum()])
         if model.share_spammer == 0:
             kind[kind == SPAMMER] = CARELESS if model.share_careless > 0 else CAREFUL
-        z = rng.standard_normal(n)
+        z = gen.standard_normal(n)
         mean = np.where(kind == CAREFUL, model.skill_careful, model.skill_careless)
         skill = mean + model.skill_sd * z
-        yes_rate = rng.random(n)
-        activity = rng.lognormal(0.0, model.activity_sigma, n)
+        yes_rate = gen.random(n)
+        activity = gen.lognormal(0.0, model.activity_sigma, n)
         return cls(model, seed, name, kind, skill, yes_rate, activity / activity.sum())
 
     def with_model(self, model: WorkerModel) -> "WorkerPool":
@@ -206,8 +201,7 @@ class SimulatedVotes:
         return len(self.task)
 
     def _rng(self, j: int, attempt: int) -> np.random.Generator:
-        return np.random.default_rng(np.random.SeedSequence(
-            stable_key(self.seed, self.stream, self.task.wnid, j, attempt)))
+        return rng(self.seed, self.stream, self.task.wnid, j, attempt)
 
     def _pick(self, u: np.ndarray) -> np.ndarray:
         idx = np.searchsorted(self._cum, u * self._cum[-1], side="right")

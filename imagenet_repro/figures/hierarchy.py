@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 
 from ._style import PALETTE, mode_label, mosaic, square_tile, styled, wrap  # noqa: F401

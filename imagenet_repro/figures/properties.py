@@ -11,10 +11,10 @@ from ._style import PALETTE, mode_label, mosaic, square_tile, styled, wrap  # no
 
 
 @styled
-def fig1_branches(branches: dict[str, list[dict]], mode: str, source: str = "") -> plt.Figure:
+def fig1_branches(branches: dict[str, list], mode: str, source: str = "") -> plt.Figure:
     """Fig 1: each synset of two root-to-leaf branches with 9 of its images (3x3).
 
-    ``branches``: branch name -> list of {"label", "wnid", "images": [H,W,3 uint8], "available"}.
+    ``branches``: branch name -> list of properties.mosaics.BranchItem (label, wnid, images, available).
     """
     ncols = max(len(v) for v in branches.values())
     fig, axes = plt.subplots(len(branches), ncols, figsize=(2.1 * ncols, 2.9 * len(branches)),
@@ -26,10 +26,10 @@ def fig1_branches(branches: dict[str, list[dict]], mode: str, source: str = "") 
             if c >= len(items):
                 continue
             it = items[c]
-            ax.imshow(mosaic(it["images"]))
-            ax.set_title(it["label"], fontsize=10, fontweight="bold", pad=3)
-            n = len(it["images"])
-            note = f"{it['wnid']}  ({it['available']:,} images)" if n else f"{it['wnid']}  (no images)"
+            ax.imshow(mosaic(it.images))
+            ax.set_title(it.label, fontsize=10, fontweight="bold", pad=3)
+            n = len(it.images)
+            note = f"{it.wnid}  ({it.available:,} images)" if n else f"{it.wnid}  (no images)"
             ax.text(0.5, -0.04, note, transform=ax.transAxes, ha="center", va="top", fontsize=7,
                     color="#444444")
             if c + 1 < len(items):
@@ -43,20 +43,19 @@ def fig1_branches(branches: dict[str, list[dict]], mode: str, source: str = "") 
 
 
 @styled
-def fig2_scale(versions: list[dict], very_few: int, many: int) -> plt.Figure:
+def fig2_scale(versions: list, very_few: int, many: int) -> plt.Figure:
     """Fig 2: histogram of images per synset, and the subtree table beside the paper's.
 
-    ``versions``: list of {"title", "mode", "hist" (lo, hi, synsets), "summary" (dict of
-    scale_summary), "table" (table_beside_paper), "note"}.
+    ``versions``: properties.scale.Fig2Version objects (title, mode, hist, summary, table, note).
     """
     n = len(versions)
     fig = plt.figure(figsize=(7.2 * n, 8.2))
     gs = fig.add_gridspec(2, n, height_ratios=[3.2, 1.7], hspace=0.32, wspace=0.22)
     for j, v in enumerate(versions):
         ax = fig.add_subplot(gs[0, j])
-        h, s = v["hist"], v["summary"]
+        h, s = v.hist, v.summary
         mid = (h["lo"] + h["hi"]) / 2
-        colour = PALETTE[v["mode"]] if v["mode"] in PALETTE else "#d62728"
+        colour = PALETTE[v.mode] if v.mode in PALETTE else "#d62728"
         ax.fill_between(mid, h["synsets"], step=None, alpha=0.15, color="#d62728")
         ax.plot(mid, h["synsets"], color="#d62728", lw=2, marker="o", ms=3)
         ax.axvline(very_few, color="#555555", ls="--", lw=1)
@@ -72,13 +71,13 @@ def fig2_scale(versions: list[dict], very_few: int, many: int) -> plt.Figure:
                 f"> {many} images: {s['share_over_many']:.1%} (paper > {paper.SHARE_OVER_MANY:.0%})")
         ax.text(0.98, 0.97, text, transform=ax.transAxes, ha="right", va="top", fontsize=9,
                 bbox=dict(boxstyle="round", fc="white", ec="#cccccc"))
-        ax.set_title(f"{v['title']} ({mode_label(v['mode'])})", color=colour)
-        if v.get("note"):
-            ax.text(0.0, -0.13, v["note"], transform=ax.transAxes, fontsize=8, color="#444444",
+        ax.set_title(f"{v.title} ({mode_label(v.mode)})", color=colour)
+        if v.note:
+            ax.text(0.0, -0.13, v.note, transform=ax.transAxes, fontsize=8, color="#444444",
                     va="top", wrap=True)
         tax = fig.add_subplot(gs[1, j])
         tax.axis("off")
-        t = v["table"]
+        t = v.table
         if len(t):
             cells = [[name, f"{int(t.at[name, 'synsets']):,} ({int(t.at[name, 'paper_synsets']):,})",
                       f"{t.at[name, 'avg_synset_size']:,.0f} ({int(t.at[name, 'paper_avg_synset_size']):,})",
@@ -130,40 +129,39 @@ def _tree_layout(root: str, parent: dict[str, str], nodes: list[str]) -> dict[st
 def fig3_trees(panels: list[dict], title_note: str = "") -> plt.Figure:
     """Fig 3: ESP vs ImageNet trees, node area proportional to images, shared nodes red.
 
-    ``panels``: list of rows, each {"tree": "cat", "root", "parent" (child -> parent inside
-    the subtree), "order" (its synsets, root first), "names" (wnid -> label), "sides":
-    [{"title", "mode", "counts": Series}, ...]} (see ``scale.tree_of``).
+    ``panels``: properties.density.Fig3Panel rows (a Tree and its ESP and ImageNet sides).
     A synset is in a dataset's tree when it has images; its ancestors are drawn (hollow) to
     connect it. Shared nodes have images in both trees of the row.
     """
-    ncols = max(len(p["sides"]) for p in panels)
+    ncols = max(len(p.sides) for p in panels)
     heights = []
     for p in panels:
-        n = max(sum(1 for c in s["counts"].values if c > 0) for s in p["sides"])
+        n = max(sum(1 for c in s.counts.values if c > 0) for s in p.sides)
         heights.append(max(3.0, 0.2 * n + 1.2))
     fig, axes = plt.subplots(len(panels), ncols, figsize=(6.8 * ncols, sum(heights)), squeeze=False,
                              gridspec_kw={"height_ratios": heights})
     for r, p in enumerate(panels):
-        have = [set(s["counts"].index[s["counts"] > 0]) for s in p["sides"]]
+        have = [set(s.counts.index[s.counts > 0]) for s in p.sides]
+        tree = p.tree
         shared = set.intersection(*have) if have else set()
-        for c, side in enumerate(p["sides"]):
+        for c, side in enumerate(p.sides):
             ax = axes[r, c]
             ax.axis("off")
-            counts = side["counts"]
+            counts = side.counts
             nodes = set(have[c])
             for w in list(nodes):
-                while w != p["root"]:
-                    w = p["parent"][w]
+                while w != tree.root:
+                    w = tree.parent[w]
                     nodes.add(w)
             if not have[c]:
                 ax.text(0.5, 0.5, "no images", ha="center", transform=ax.transAxes)
-                ax.set_title(f"{side['title']} ({mode_label(side['mode'])})")
+                ax.set_title(f"{side.title} ({mode_label(side.mode)})")
                 continue
-            order = [w for w in p["order"] if w in nodes]
-            pos = _tree_layout(p["root"], p["parent"], order)
+            order = [w for w in tree.order if w in nodes]
+            pos = _tree_layout(tree.root, tree.parent, order)
             for w in order:
-                if w != p["root"]:
-                    (x0, y0), (x1, y1) = pos[p["parent"][w]], pos[w]
+                if w != tree.root:
+                    (x0, y0), (x1, y1) = pos[tree.parent[w]], pos[w]
                     ax.plot([x0, x0, x1], [y0, y1, y1], color="#bbbbbb", lw=0.8, zorder=1)
             big = max(int(counts.get(w, 0)) for w in order)
             for w in order:
@@ -175,10 +173,10 @@ def fig3_trees(panels: list[dict], title_note: str = "") -> plt.Figure:
                                alpha=0.85, edgecolors="white", linewidths=0.5, zorder=3)
                 else:
                     ax.scatter([x], [y], s=size, facecolors="white", edgecolors="#888888", zorder=3)
-                ax.annotate(p["names"][w], (x, y), xytext=(np.sqrt(size) / 2 + 2, 0),
+                ax.annotate(tree.names[w], (x, y), xytext=(np.sqrt(size) / 2 + 2, 0),
                             textcoords="offset points", fontsize=7, va="center", zorder=4,
                             color="#222222" if n > 0 else "#888888")
-            top = max(order, key=lambda w: (int(counts.get(w, 0)), w == p["root"]))
+            top = max(order, key=lambda w: (int(counts.get(w, 0)), w == tree.root))
             xt, yt = pos[top]
             ax.annotate(f"{big:,}", (xt, yt), xytext=(-6, 9), textcoords="offset points",
                         fontsize=9, fontweight="bold", ha="right")
@@ -187,7 +185,7 @@ def fig3_trees(panels: list[dict], title_note: str = "") -> plt.Figure:
             ax.set_xlim(min(xs) - 0.4, max(xs) + 2.2)
             ax.set_ylim(max(ys) + 0.8, min(ys) - 0.8)
             n_nodes = len(have[c])
-            ax.set_title(f"\"{p['tree']}\": {side['title']} ({mode_label(side['mode'])})\n"
+            ax.set_title(f"\"{p.name}\": {side.title} ({mode_label(side.mode)})\n"
                          f"{n_nodes} synsets with images, {int(counts[counts > 0].sum()):,} images; "
                          f"largest node {big:,}", fontsize=10)
     fig.suptitle("Fig 3: the \"cat\" and \"cattle\" subtrees, ESP vs ImageNet. Node area is "
@@ -201,18 +199,18 @@ def fig3_trees(panels: list[dict], title_note: str = "") -> plt.Figure:
 def fig6_depth(panels: list[dict]) -> plt.Figure:
     """Fig 6: share of "mammal" labels per tree depth, ImageNet vs ESP; highest bars' counts.
 
-    ``panels``: list of {"title", "series": [{"label", "mode", "dist" (depth -> images, share)}]}.
+    ``panels``: properties.density.Fig6Panel objects (ImageNet and ESP depth series).
     """
     fig, axes = plt.subplots(1, len(panels), figsize=(6.6 * len(panels), 5.2), squeeze=False)
     colours = ["#4c72b0", "#dd8452", "#55a868"]
     for ax, p in zip(axes[0], panels):
-        depths = sorted(set().union(*[set(s["dist"].index) for s in p["series"]]))
-        width = 0.8 / len(p["series"])
-        for k, s in enumerate(p["series"]):
-            d = s["dist"].reindex(depths, fill_value=0)
-            x = np.arange(len(depths)) + (k - (len(p["series"]) - 1) / 2) * width
+        depths = sorted(set().union(*[set(s.dist.index) for s in p.series]))
+        width = 0.8 / len(p.series)
+        for k, s in enumerate(p.series):
+            d = s.dist.reindex(depths, fill_value=0)
+            x = np.arange(len(depths)) + (k - (len(p.series) - 1) / 2) * width
             ax.bar(x, 100 * d["share"], width, color=colours[k % 3],
-                   label=f"{s['label']} ({mode_label(s['mode'])}), {int(d['images'].sum()):,} labels")
+                   label=f"{s.label} ({mode_label(s.mode)}), {int(d['images'].sum()):,} labels")
             i = int(np.argmax(d["share"].values))
             ax.annotate(f"{int(d['images'].iloc[i]):,}", (x[i], 100 * d["share"].iloc[i]),
                         xytext=(0, 3), textcoords="offset points", ha="center", fontsize=8,
@@ -221,7 +219,7 @@ def fig6_depth(panels: list[dict]) -> plt.Figure:
         ax.set_xlabel("tree depth in the mammal subtree (mammal = 1)")
         ax.set_ylabel("% of the dataset's mammal labels")
         ax.legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=1)
-        ax.set_title(p["title"], fontsize=10)
+        ax.set_title(p.title, fontsize=10)
         ax.set_ylim(0, ax.get_ylim()[1] * 1.1)
     fig.suptitle("Fig 6: distribution of \"mammal\" labels over tree depth, ImageNet vs ESP "
                  "(number on the highest bar: its images)", fontsize=11)

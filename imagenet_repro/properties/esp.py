@@ -39,7 +39,6 @@ real per-node counts), so ESP and ImageNet are compared on the same images.
 from __future__ import annotations
 
 import math
-import zlib
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
@@ -48,13 +47,13 @@ import pandas as pd
 
 from ..errors import UserError
 from ..hierarchy import Hierarchy
+from ..rng import rng
 from ..wordnet import synset as get_synset
 from ..wordnet import wnid as get_wnid
 from ..wordnet import wordnet
 
 BASIC, SUBORDINATE, SUPERORDINATE = 0, 1, 2
 LEVEL_NAMES = ("basic", "subordinate", "superordinate")
-_ESP_SALT = zlib.crc32(b"esp-game")
 
 
 @dataclass(frozen=True)
@@ -217,9 +216,9 @@ def simulate_esp(images: pd.Series, hierarchy: Hierarchy, config: ESPConfig = ES
         path = hierarchy.path_from_root(w)
         b = path.index(basic_level(w, hierarchy))
         n_sub, n_sup = len(path) - 1 - b, b
-        rng = np.random.default_rng(np.random.SeedSequence([config.seed, _ESP_SALT, int(w[1:])]))
-        u_level = rng.random((2, n, k))
-        u_pick = rng.random((2, n, k))
+        gen = rng(config.seed, "esp-game", int(w[1:]))
+        u_level = gen.random((2, n, k))
+        u_pick = gen.random((2, n, k))
         level = np.where(u_level < p_sub, SUBORDINATE,
                          np.where(u_level < p_sub + p_sup, SUPERORDINATE, BASIC))
         if n_sub == 0:
@@ -276,7 +275,7 @@ def basic_levels(hierarchy: Hierarchy, wnids: list[str] | None = None) -> pd.Dat
                                        "basic_depth"]).set_index("wnid")
 
 
-# ---------------------------------------------------------------- notebook 03: pools and claims
+# ---------------------------------------------------------------- notebook 03: the image pools
 
 def image_pools(hierarchy: Hierarchy, real: pd.Series, clean: pd.DataFrame,
                 subtree: str = "mammal") -> dict[str, pd.Series]:
@@ -288,15 +287,3 @@ def image_pools(hierarchy: Hierarchy, real: pd.Series, clean: pd.DataFrame,
             "simulated": clean[clean["true_wnid"].isin(set(members))].groupby("true_wnid").size()}
 
 
-def record_esp_claims(out, esp: dict[str, ESPResult]) -> None:
-    """Per version: the share of ESP labels at the basic level and the share a most-frequent-
-    sense reading gets wrong (both info: the paper gives no number)."""
-    for k, r in esp.items():
-        s = r.summary()
-        out.claim(f"esp.{k}.share_basic", "share of ESP labels at the basic level", "Sec 2.1 / Fig 6", None,
-                  round(s["share_basic"], 4), "simulated", direction="info",
-                  note=f"simulated players on the {k} ImageNet mammal images; "
-                       f"p_sub={r.config.p_subordinate}, p_super={r.config.p_superordinate}")
-        out.claim(f"esp.{k}.disambiguation_errors", "share of ESP labels whose most frequent sense is not the meant synset",
-                  "Sec 2.1", None, round(s["share_disambiguation_errors"], 4), "simulated", direction="info",
-                  note="words are read back as their most frequent WordNet noun sense")
