@@ -15,7 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
+from .consensus import (
+    ACCEPT,
+    ConfidenceTable,
+    ConsensusConfig,
+    decide,
+    table_from_votes,
+)
 from .workers import NO_VOTE
 
 

@@ -21,10 +21,16 @@ import pandas as pd
 from .. import paper
 from ..errors import UserError
 from ..hierarchy import round_robin_by_depth, sample_synsets
-from .baselines import VoteRecord
-from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, SynsetConsensus, dynamic_consensus
-from .votes_csv import VoteTable, vote_matrices
 from ..rng import rng
+from .baselines import VoteRecord
+from .consensus import (
+    ACCEPT,
+    ConfidenceTable,
+    ConsensusConfig,
+    SynsetConsensus,
+    dynamic_consensus,
+)
+from .votes_csv import VoteTable, vote_matrices
 from .workers import NO_VOTE, SimulatedVotes, WorkerModel, WorkerPool, make_task
 
 CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
@@ -143,7 +149,8 @@ FIG7_SYNSETS = tuple(paper.FIG7.columns[2:])  # the synsets of Fig 7: cat.n.01, 
 def fig7_synsets(world: Any, amount: float = 1.0,
                  queries: Callable[[str], list | None] | None = None) -> list:
     """The candidates of "cat" and "Burmese cat" after dedup, for fit_worker_model."""
-    from ..wordnet import synset, wnid as to_wnid
+    from ..wordnet import synset
+    from ..wordnet import wnid as to_wnid
     from .consensus import FitSynset
 
     out = []

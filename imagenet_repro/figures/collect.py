@@ -100,8 +100,7 @@ def candidates_per_synset(summary: pd.DataFrame, mode: str = "simulated",
     ax0.set_yticks(range(1, len(subtrees) + 1), labels)
     ax0.invert_yaxis()
     ax0.set_xscale("log")
-    from matplotlib.ticker import FuncFormatter, NullFormatter
-    from matplotlib.ticker import LogLocator
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
     ax0.xaxis.set_major_locator(LogLocator(base=10, subs=(1.0, 2.0, 5.0)))
     ax0.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
     ax0.xaxis.set_minor_formatter(NullFormatter())

@@ -46,7 +46,7 @@ def fig1_branches(branches: dict[str, list], mode: str, source: str = "") -> plt
 def fig2_scale(versions: list, very_few: int, many: int) -> plt.Figure:
     """Fig 2: histogram of images per synset, and the subtree table beside the paper's.
 
-    ``versions``: properties.scale.Fig2Version objects (title, mode, hist, summary, table, note).
+    ``versions``: properties.counts.Fig2Version objects (title, mode, hist, summary, table, note).
     """
     n = len(versions)
     fig = plt.figure(figsize=(7.2 * n, 8.2))

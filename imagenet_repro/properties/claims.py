@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Iterable
 from .. import paper
 from .density import Fig3Panel, Fig6Panel, mean_depth
 from .esp import ESPResult
-from .scale import VERY_FEW, Fig2Version
+from .counts import VERY_FEW, Fig2Version
 from .table1 import TABLE1_DATASETS, TABLE1_PROPERTIES, Table1Measurement
 
 if TYPE_CHECKING:  # pragma: no cover

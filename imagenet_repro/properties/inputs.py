@@ -9,7 +9,12 @@ from typing import Iterable
 import pandas as pd
 
 from ..collect import simulated_web
-from ..crowd.pipeline import clean_synsets, load_clean_set, load_clean_summary, load_worker_model
+from ..crowd.pipeline import (
+    clean_synsets,
+    load_clean_set,
+    load_clean_summary,
+    load_worker_model,
+)
 from ..hierarchy import Hierarchy, load_hierarchy
 
 

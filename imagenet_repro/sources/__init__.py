@@ -1,5 +1,6 @@
-"""Image sources behind one interface (SPEC sections 2 and 8): folders of real photographs
-(ImageNet and Caltech-256 layouts) and the simulated world, with robust decoding.
+"""Where images and counts come from, behind one interface: folders of real photographs
+(ImageNet and Caltech-256 layouts) and the simulated world, with robust decoding (bad files
+are skipped and listed, ARCHITECTURE.md "Bad input"); the fall-2011 per-node counts.
 
     src.synsets() -> list of wnids
     src.images(wnid) -> iterator of (image_id, path)

@@ -2,7 +2,7 @@
 
 Why: folders of web images hold corrupt, truncated and non-image files, CMYK, greyscale,
 alpha, 16-bit and EXIF-rotated photos, and now and then a decompression bomb. A run goes
-on past a bad file and lists it (SPEC section 8); a usable file always comes back as
+on past a bad file and lists it; a usable file always comes back as
 (H, W, 3) uint8 RGB in its upright orientation.
 
 Conversions (the file is used): CMYK/YCbCr/LAB/palette/greyscale -> RGB; alpha is

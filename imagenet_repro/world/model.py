@@ -66,10 +66,32 @@ from ..hierarchy import Hierarchy, load_hierarchy
 from ..rng import gumbel, mix, normal, text_key, uniform
 from ..wordnet import wordnet
 from . import web
-from .web import (DEFAULT_ENGINES, MAX_POOL, PAGE_LANGUAGES, SOURCES, TAG_AVAIL, TAG_COPIES, TAG_DIFF,
-                  TAG_DIVERS, TAG_IMAGE, TAG_JUNK, TAG_LATENT, TAG_MIXTURE, TAG_RANK, TAG_ROUND,
-                  TAG_VARIANT, EngineSpec, Query, group_rank, apportion, as_query, image_id,
-                  junk_pool_code, parse_query, sample_pools)
+from .web import (
+    DEFAULT_ENGINES,
+    MAX_POOL,
+    PAGE_LANGUAGES,
+    SOURCES,
+    TAG_AVAIL,
+    TAG_COPIES,
+    TAG_DIFF,
+    TAG_DIVERS,
+    TAG_IMAGE,
+    TAG_JUNK,
+    TAG_LATENT,
+    TAG_MIXTURE,
+    TAG_RANK,
+    TAG_ROUND,
+    TAG_VARIANT,
+    EngineSpec,
+    Query,
+    apportion,
+    as_query,
+    group_rank,
+    image_id,
+    junk_pool_code,
+    parse_query,
+    sample_pools,
+)
 
 QueryFunction = Callable[[str], Sequence[Query]]
 

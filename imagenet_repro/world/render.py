@@ -39,14 +39,14 @@ import cv2
 import numpy as np
 from scipy.special import ndtr
 
-from .. import paper
 from ..errors import UserError
+from ..paper import MEAN_IMAGE_SIZE
 from ..rng import cell_uniform
 from ..rng import rng as stream_rng
 
 LATENT_DIM = 64  # the world's latent size (world.LATENT_DIM); checked at call time
 STYLES = ("web", "caltech")
-MEAN_SIZE = paper.MEAN_IMAGE_SIZE  # (width, height): the paper's average ImageNet image (an assumption of the world)
+MEAN_SIZE = MEAN_IMAGE_SIZE  # (width, height): the paper's average ImageNet image (an assumption of the world)
 
 PARAM_NAMES: tuple[str, ...] = (
     "body_aspect", "body_power", "hump", "hump_pos", "body_taper",

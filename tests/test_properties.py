@@ -2,7 +2,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imagenet_repro.properties import claims as PC, density as D, inputs as INP, mosaics as M, scale as SC, table1 as T1
+from imagenet_repro.properties import claims as PC, counts as CN, density as D, inputs as INP, mosaics as M, table1 as T1
 from imagenet_repro.sources import fall2011 as F
 from imagenet_repro.errors import InputDataError
 from imagenet_repro.wordnet import synset, wnid
@@ -55,13 +55,13 @@ def test_bad_counts_file_names_the_line(tmp_path):
 
 def test_summary_and_histogram_on_hand_counts():
     counts = pd.Series([0, 50, 99, 100, 500, 501, 1200])
-    s = SC.scale_summary(counts)
+    s = CN.scale_summary(counts)
     assert s["synsets"] == 7 and s["total_images"] == 2450
     assert s["mean_images"] == pytest.approx(350.0)
     assert s["share_very_few"] == pytest.approx(3 / 7)  # 0, 50, 99 are < 100
     assert s["share_over_many"] == pytest.approx(2 / 7)  # 501 and 1200 are > 500
     assert s["share_empty"] == pytest.approx(1 / 7)
-    h = SC.histogram(counts)
+    h = CN.histogram(counts)
     assert list(h["lo"][:2]) == [0, 100] and h["hi"].iloc[-1] == 1300
     assert h.set_index("lo")["synsets"].to_dict() == {
         0: 3, 100: 1, 200: 0, 300: 0, 400: 0, 500: 2, 600: 0, 700: 0, 800: 0, 900: 0,
@@ -70,20 +70,20 @@ def test_summary_and_histogram_on_hand_counts():
 
 def test_histogram_counts_equal_the_table(hierarchy):
     counts = F.real_counts(hierarchy)
-    table = SC.subtree_table(hierarchy, counts, subtrees=None)
-    assert int(table["synsets"].sum()) == int(SC.histogram(counts)["synsets"].sum()) == 5247
-    for name in SC.FIG2_SUBTREES:
+    table = CN.subtree_table(hierarchy, counts, subtrees=None)
+    assert int(table["synsets"].sum()) == int(CN.histogram(counts)["synsets"].sum()) == 5247
+    for name in CN.FIG2_SUBTREES:
         part = counts[hierarchy.synsets.loc[counts.index, "subtree"] == name]
-        assert int(SC.histogram(part)["synsets"].sum()) == table.loc[name, "synsets"]
+        assert int(CN.histogram(part)["synsets"].sum()) == table.loc[name, "synsets"]
         assert int(part.sum()) == table.loc[name, "total_images"]
     # the paper's synset counts per subtree are WordNet 3.0's
-    assert table.loc[list(SC.FIG2_SUBTREES), "synsets"].tolist() == [1170, 520, 176, 197, 872, 164]
+    assert table.loc[list(CN.FIG2_SUBTREES), "synsets"].tolist() == [1170, 520, 176, 197, 872, 164]
     assert table.loc["mammal", "total_images"] == 934_442
 
 
 def test_table_beside_paper_keeps_only_the_paper_rows(hierarchy):
     counts = F.real_counts(hierarchy)
-    t = SC.table_beside_paper(SC.subtree_table(hierarchy, counts, subtrees=None))
+    t = CN.table_beside_paper(CN.subtree_table(hierarchy, counts, subtrees=None))
     assert list(t.index) == ["mammal", "bird", "vehicle", "furniture", "musical instrument",
                              "geological formation"]
     assert t.loc["vehicle", "paper_total_images"] == 317_000
@@ -92,11 +92,11 @@ def test_table_beside_paper_keeps_only_the_paper_rows(hierarchy):
 
 def test_simulated_counts_from_a_per_synset_table(hierarchy):
     per = pd.DataFrame({"wnid": [w("dog.n.01"), w("mammal.n.01")], "accepted": [7, 3]})
-    c = SC.simulated_counts(hierarchy, per)
+    c = CN.simulated_counts(hierarchy, per)
     assert list(c.index) == [w("mammal.n.01"), w("dog.n.01")]  # hierarchy order
     assert c.tolist() == [3, 7]
     with pytest.raises(InputDataError, match="n99999999"):
-        SC.simulated_counts(hierarchy, pd.DataFrame({"wnid": ["n99999999"], "accepted": [1]}))
+        CN.simulated_counts(hierarchy, pd.DataFrame({"wnid": ["n99999999"], "accepted": [1]}))
 
 
 # ---------------------------------------------------------------- Fig 1
@@ -198,16 +198,16 @@ def test_fig2_versions_and_claims_on_hand_counts(hierarchy, tmp_path):
 
     sim = pd.Series({w("dog.n.01"): 0, w("eskimo_dog.n.01"): 150, w("tiger.n.02"): 600})
     real = pd.Series({w("dog.n.01"): 1603, w("eskimo_dog.n.01"): 50, w("trimaran.n.01"): 1272})
-    v = SC.fig2_versions(hierarchy, sim, real, "ci", 0.05)
+    v = CN.fig2_versions(hierarchy, sim, real, "ci", 0.05)
     assert v["simulated"].note.startswith("3 synsets cleaned; web scaled by 0.05")
     assert v["simulated"].title == "simulated clean set (scale=ci)" and v["real"].mode == "real"
     assert v["real"].table_all["total_images"].to_dict() == {"mammal": 1653, "vehicle": 1272}
     assert v["real"].summary["total_images"] == 2925
-    shares = SC.share_below(v, (1, 100, 1000))
+    shares = CN.share_below(v, (1, 100, 1000))
     assert shares["simulated"].tolist() == pytest.approx([1 / 3, 1 / 3, 1.0])
     assert shares["real"].tolist() == pytest.approx([0.0, 1 / 3, 1 / 3])
     out = ResultWriter("03_test", results_dir=tmp_path)
-    SC.save_fig2_tables(out, v)
+    CN.save_fig2_tables(out, v)
     assert len(list((tmp_path / "tables").glob("fig2_*.csv"))) == 6
     PC.record_fig2_claims(out, v, comparable=False, scale_name="ci", amount=0.05)
     c = _claims(out)

@@ -1,4 +1,4 @@
-"""How big ImageNet is: images per synset, Fig 2's histogram and table (paper Sec 2).
+"""How big ImageNet is ("Scale", Sec 2): images per synset, Fig 2's histogram and table.
 
 Two sources of per-synset image counts, always kept apart and labelled:
 
