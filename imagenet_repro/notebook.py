@@ -78,7 +78,7 @@ def setup(name: str, namespace: MutableMapping[str, Any], notebook_dir: Path = N
     if absent:
         raise UserError(f"{name}: run the parameters cell first ({', '.join(absent)} not defined)")
     scale = get_scale(namespace["scale"])
-    scale_fields = {f.name for f in fields(Scale)}
+    scale_fields = {f.name for f in fields(Scale)} - {"name"}  # the preset's name is `scale` itself
     filled = []
     for n in names:
         if namespace[n] is None and n in scale_fields:

@@ -101,3 +101,30 @@ def test_claim_file_is_replaced_whole_or_not_at_all(tmp_path, monkeypatch):
     assert path.read_bytes() == before
     assert [c["id"] for c in json.loads(before)] == ["a"]
     assert sorted(p.name for p in path.parent.iterdir()) == ["00_test.json"]
+
+
+def test_manifest_provenance_resources_and_corrupt_manifest(tmp_path):
+    out = R.ResultWriter("01_test", parameters={"scale": "ci"}, results_dir=tmp_path, seed=7)
+    out.resource("translations.nl", False, "FreeDict missing; Dutch queries are missing")
+    out.resource("translations.es", True, "MultiWordNet")
+    out.finish()
+    m = json.loads((tmp_path / "manifest.json").read_text())
+    assert m["hash_algorithm"] == "sha256"
+    assert {"wordfreq", "numpy", "crowd-kit", "tomotopy"} <= set(m["packages"])  # from pyproject.toml
+    assert set(m["debian_packages"]) == {"wordnet-base", "wordnet-sense-index", "dict-freedict-eng-nld",
+                                         "dict-freedict-nld-eng"}
+    assert m["notebooks"]["01_test"]["resources"]["translations.nl"]["available"] is False
+    build_report(tmp_path)
+    md = (tmp_path / "REPORT.md").read_text()
+    assert "Optional resources missing" in md and "`translations.nl` (01_test): FreeDict missing" in md
+    assert "translations.es" not in md
+    (tmp_path / "manifest.json").write_text('{"notebooks": {"00": ')  # a run killed while writing it by hand
+    with pytest.raises(UserError, match="manifest.json is corrupt"):
+        R.ResultWriter("02_test", results_dir=tmp_path).finish()
+    assert (tmp_path / "manifest.json").read_text() == '{"notebooks": {"00": '  # not replaced
+
+
+def test_runtime_requirements_come_from_the_package():
+    names = R.runtime_requirements()
+    assert "wordfreq" in names and "opencv-contrib-python-headless" in names
+    assert "pytest" not in names and "jupyterlab" not in names  # extras are not runtime
