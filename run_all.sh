@@ -4,6 +4,7 @@
 # Sets itself up on first use (scripts/setup.sh); later runs reuse the environment.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+export IMAGENET_REPRO_CALLER_CWD="$PWD"  # relative paths the user gives are theirs
 cd "$ROOT"
 case " $* " in *" -h "*|*" --help "*) ;; *) bash scripts/setup.sh ;; esac
 export NLTK_DATA="$ROOT/.nltk_data${NLTK_DATA:+:$NLTK_DATA}"

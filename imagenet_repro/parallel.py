@@ -68,6 +68,24 @@ def parallel_config() -> ParallelConfig:
     return ParallelConfig("local", workers)
 
 
+def check_scheduler(address: str, timeout: float = 5.0) -> str:
+    """A scheduler address as ``tcp://HOST:PORT`` that answers; a one-line error otherwise."""
+    import re
+    import socket
+
+    m = re.fullmatch(r"(?:tcp://)?([^:/\s]+):(\d{1,5})", address.strip())
+    if not m or not 0 < int(m.group(2)) < 65536:
+        raise UserError(f"--scheduler {address!r}: expected tcp://HOST:PORT (e.g. tcp://10.0.0.5:8786)")
+    host, port = m.group(1), int(m.group(2))
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise UserError(f"--scheduler {address}: no dask scheduler answers at {host}:{port} ({exc.strerror or exc}); "
+                        "start one with `dask scheduler` (see README)") from None
+    return f"tcp://{host}:{port}"
+
+
 def _one_thread() -> None:
     try:
         import cv2
@@ -98,7 +116,7 @@ def _chunks(items: Sequence[T], size: int) -> list[Sequence[T]]:
 def parallel_map(fn: Callable[[T], R], items: Sequence[T], desc: str = "", progress: bool = True,
                  config: ParallelConfig | None = None, chunk_size: int | None = None) -> list[R]:
     """``[fn(x) for x in items]``, in order, on the configured backend, with a progress bar."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     items = list(items)
     cfg = config if config is not None else parallel_config()

@@ -12,12 +12,13 @@ from pathlib import Path
 import pandas as pd
 
 from .config import RESULTS_DIR
-from .results import (FITTED_AGREES, FITTED_MISSES, INFO, NOT_REPRODUCED, QUOTED, REPRODUCED,
+from .results import (FITTED_AGREES, FITTED_MISSES, INFO, NOT_REPRODUCED, QUOTED, REPRODUCED, TOO_FEW,
                       atomic_write_text, load_claims, read_manifest)
 
 VERDICT_MARK = {REPRODUCED: "✅ reproduced", NOT_REPRODUCED: "❌ not reproduced",
                 QUOTED: "📖 quoted", INFO: "ℹ️ info",
-                FITTED_AGREES: "🎯 fitted: agrees", FITTED_MISSES: "🎯 fitted: misses"}
+                FITTED_AGREES: "🎯 fitted: agrees", FITTED_MISSES: "🎯 fitted: misses",
+                TOO_FEW: "🔍 info: too few"}
 
 
 def _fmt(x: object) -> str:
@@ -30,6 +31,16 @@ def _fmt(x: object) -> str:
     return str(x)
 
 
+def _sample(n: object, interval: object) -> str:
+    """ " [lo, hi], n=N" after a reproduced value, when the claim carries them."""
+    text = ""
+    if isinstance(interval, (list, tuple)) and len(interval) == 2:
+        text += f" [{interval[0]:.3g}, {interval[1]:.3g}]"
+    if n is not None and not (isinstance(n, float) and pd.isna(n)):
+        text += f", n={int(n):,}"
+    return text
+
+
 def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
     """The claims as the report shows them, grouped by notebook then paper section."""
     if claims.empty:
@@ -40,7 +51,9 @@ def claims_table(claims: pd.DataFrame) -> pd.DataFrame:
         "section": claims["section"],
         "claim": claims["description"] + " (`" + claims["id"] + "`)",
         "paper": claims["paper"].map(_fmt),
-        "reproduced": claims["reproduced"].map(_fmt),
+        "reproduced": [_fmt(r) + _sample(n, i) for r, n, i in
+                       zip(claims["reproduced"], claims.get("n", [None] * len(claims)),
+                           claims.get("interval", [None] * len(claims)))],
         "unit": claims["unit"].fillna(""),
         "mode": claims["mode"].map(lambda m: "**SIMULATED**" if m == "simulated" else "real"),
         "verdict": claims["verdict"].map(lambda v: VERDICT_MARK.get(v, v)),
@@ -98,6 +111,17 @@ def build_report(results_dir: Path | str = RESULTS_DIR) -> tuple[Path, Path]:
           f"{n_sim} of them are **SIMULATED**: they show what the method does in the simulated "
           "world under stated assumptions, not a measurement of the real web or real workers.",
           ""]
+    unfinished = {nb: e.get("status") for nb, e in manifest.get("notebooks", {}).items()
+                  if e.get("status", "complete") != "complete"}
+    if unfinished:
+        md += ["**Notebooks that did not finish** (their tables and claims may be partial or from an "
+               "earlier run; see `stale_outputs` in the manifest): "
+               + ", ".join(f"`{nb}` ({s})" for nb, s in unfinished.items()), ""]
+    skipped = [(nb, rel) for nb, e in manifest.get("notebooks", {}).items() for rel in e.get("outputs", {})
+               if rel.startswith("tables/") and "skipped" in rel]
+    if skipped:
+        md += ["**Inputs skipped** (each item with its reason): "
+               + ", ".join(f"[`{rel}`]({rel}) ({nb})" for nb, rel in skipped), ""]
     missing = missing_resources(manifest)
     if missing:
         md += ["**Optional resources missing in this run** (results that need them are incomplete):", ""]

@@ -19,6 +19,7 @@ import subprocess
 import tempfile
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable, Literal
@@ -34,6 +35,9 @@ MODES = ("real", "simulated")
 REPRODUCED, NOT_REPRODUCED, QUOTED, INFO = "reproduced", "not reproduced", "quoted", "info"
 # A value the model was fitted to cannot reproduce it: its verdict says only whether the fit reached it.
 FITTED_AGREES, FITTED_MISSES = "fitted: agrees", "fitted: misses"
+# Too small a sample to tell: the 95% interval is wider than the tolerance band (and overlaps
+# it), or, where no interval applies, fewer items than the claim's stated minimum.
+TOO_FEW = "info: too few"
 DIRECTIONS = ("==", ">=", "<=", ">", "<", "approx")
 HASH_ALGORITHM = "sha256"  # of every input and output in the manifest
 APT_PACKAGES_FILE = PROJECT_ROOT / "scripts" / "apt-packages.txt"
@@ -41,11 +45,20 @@ APT_PACKAGES_FILE = PROJECT_ROOT / "scripts" / "apt-packages.txt"
 
 # ---------------------------------------------------------------- atomic writes
 
+@lru_cache(maxsize=1)
+def file_mode() -> int:
+    """The mode a new file gets under the user's umask (mkstemp alone would give 0600)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 def atomic_write_bytes(path: Path, data: bytes) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, file_mode())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
@@ -100,6 +113,9 @@ class Claim:
     notebook: str = ""
     note: str = ""
     fitted: bool = False  # the model behind `reproduced` was fitted to `paper`
+    n: int | None = None  # the sample behind `reproduced` (synsets, images, votes, ...)
+    interval: list[float] | None = None  # its 95% interval [lo, hi], where one applies
+    min_n: int | None = None  # without an interval: the least n that gets a verdict
     verdict: str = field(default="", init=True)
 
     def __post_init__(self) -> None:
@@ -107,6 +123,11 @@ class Claim:
             raise UserError(f"claim {self.id}: mode must be one of {MODES}, not {self.mode!r}")
         if self.direction not in DIRECTIONS + ("quoted", "info"):
             raise UserError(f"claim {self.id}: direction must be one of {DIRECTIONS}")
+        if self.interval is not None:
+            lo, hi = (float(x) for x in self.interval)
+            if not lo <= hi:
+                raise UserError(f"claim {self.id}: interval {self.interval} is not [lo, hi]")
+            self.interval = [float(f"{lo:.6g}"), float(f"{hi:.6g}")]
         if not self.verdict:
             self.verdict = judge(self)
             if self.fitted and self.verdict in (REPRODUCED, NOT_REPRODUCED):
@@ -121,36 +142,66 @@ def _as_float(x: Any) -> float | None:
     return None if math.isnan(v) else v
 
 
+def _tolerance(c: Claim, p: float) -> float:
+    tol = 0.0
+    if c.tolerance is not None:
+        tol = max(tol, c.tolerance)
+    if c.rel_tolerance is not None:
+        tol = max(tol, c.rel_tolerance * abs(p))
+    if c.tolerance is None and c.rel_tolerance is None:
+        tol = 0.1 * abs(p)  # within 10% unless the claim says otherwise
+    return tol
+
+
 def judge(c: Claim) -> str:
-    """The verdict of a claim; a number compared as its direction and tolerance say."""
+    """The verdict of a claim; a number compared as its direction and tolerance say, when its
+    sample is large enough to tell (``TOO_FEW`` otherwise)."""
     if c.direction == "quoted":
         return QUOTED
     if c.direction == "info" or c.paper is None:
         return INFO
     p, r = _as_float(c.paper), _as_float(c.reproduced)
     if p is None or r is None:
+        if c.min_n is not None and (c.n is None or c.n < c.min_n):
+            return TOO_FEW
         ok = str(c.paper).strip().lower() == str(c.reproduced).strip().lower()
         return REPRODUCED if ok else NOT_REPRODUCED
-    if c.direction == "==":
-        ok = r == p
-    elif c.direction == ">=":
-        ok = r >= p
-    elif c.direction == "<=":
-        ok = r <= p
-    elif c.direction == ">":
-        ok = r > p
-    elif c.direction == "<":
-        ok = r < p
-    else:  # approx
-        tol = 0.0
-        if c.tolerance is not None:
-            tol = max(tol, c.tolerance)
-        if c.rel_tolerance is not None:
-            tol = max(tol, c.rel_tolerance * abs(p))
-        if c.tolerance is None and c.rel_tolerance is None:
-            tol = 0.1 * abs(p)  # within 10% unless the claim says otherwise
-        ok = abs(r - p) <= tol
+    if c.direction == "approx":
+        tol = _tolerance(c, p)
+        if c.interval is not None:
+            lo, hi = c.interval
+            if hi - lo > 2 * tol:  # too wide to confirm agreement within the tolerance ...
+                outside = hi < p - tol or lo > p + tol  # ... but it may still exclude it
+                return NOT_REPRODUCED if outside else TOO_FEW
+        elif c.min_n is not None and (c.n is None or c.n < c.min_n):
+            return TOO_FEW
+        return REPRODUCED if abs(r - p) <= tol else NOT_REPRODUCED
+    if c.min_n is not None and (c.n is None or c.n < c.min_n):
+        return TOO_FEW
+    ok = {"==": r == p, ">=": r >= p, "<=": r <= p, ">": r > p, "<": r < p}[c.direction]
     return REPRODUCED if ok else NOT_REPRODUCED
+
+
+def wilson_interval(k: float, n: float, z: float = 1.96) -> list[float]:
+    """The 95% Wilson interval of a share k/n (n may be a weight)."""
+    if n <= 0:
+        return [0.0, 1.0]
+    p = k / n
+    den = 1 + z * z / n
+    centre = (p + z * z / (2 * n)) / den
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
+    return [max(0.0, centre - half), min(1.0, centre + half)]
+
+
+def mean_interval(values: Iterable[float], z: float = 1.96) -> list[float]:
+    """The normal 95% interval of a mean over independent items (e.g. synsets)."""
+    v = [float(x) for x in values if x == x]
+    if len(v) < 2:
+        return [-math.inf, math.inf]
+    m = sum(v) / len(v)
+    sd = math.sqrt(sum((x - m) ** 2 for x in v) / (len(v) - 1))
+    half = z * sd / math.sqrt(len(v))
+    return [m - half, m + half]
 
 
 # ---------------------------------------------------------------- provenance helpers
@@ -238,6 +289,9 @@ class ResultWriter:
         self.started = datetime.now(timezone.utc).isoformat(timespec="seconds")
         for sub in ("figures", "tables", "claims"):
             (self.dir / sub).mkdir(parents=True, exist_ok=True)
+        old = read_manifest(self.dir / "manifest.json").get("notebooks", {}).get(notebook, {})
+        self._previous = set(old.get("outputs", {})) | set(old.get("stale_outputs", []))
+        self._update_manifest("running")  # the manifest always says what is on disk
 
     # -- inputs and outputs
     def input(self, path: Path | str) -> Path:
@@ -250,6 +304,7 @@ class ResultWriter:
 
     def _output(self, path: Path) -> Path:
         self.outputs[_rel(path, self.dir)] = sha256(path)
+        self._update_manifest("running")
         return path
 
     def table(self, df: pd.DataFrame, name: str, index: bool = True, float_format: str = "%.6g") -> Path:
@@ -287,15 +342,19 @@ class ResultWriter:
     def claim(self, id: str, description: str, section: str, paper: Any, reproduced: Any,
               mode: Mode, unit: str = "", direction: str = "approx",
               tolerance: float | None = None, rel_tolerance: float | None = None,
-              note: str = "", fitted: bool = False) -> Claim:
+              note: str = "", fitted: bool = False, n: int | None = None,
+              interval: Iterable[float] | None = None, min_n: int | None = None) -> Claim:
         """Record a claim; the verdict follows from direction and tolerance (and says
-        "fitted" when the model behind the value was fitted to the paper's number)."""
+        "fitted" when the model behind the value was fitted to the paper's number). ``n`` is the
+        sample behind the value; with a 95% ``interval`` wider than the tolerance band (or,
+        without one, fewer than ``min_n`` items) the verdict is "info: too few"."""
         if any(c.id == id for c in self.claims):
             self.claims = [c for c in self.claims if c.id != id]  # re-running a cell replaces it
         c = Claim(id=id, description=description, section=section, paper=paper,
                   reproduced=_plain(reproduced), unit=unit, mode=mode, direction=direction,
                   tolerance=tolerance, rel_tolerance=rel_tolerance, notebook=self.notebook,
-                  note=note, fitted=fitted)
+                  note=note, fitted=fitted, n=None if n is None else int(n),
+                  interval=None if interval is None else [float(x) for x in interval], min_n=min_n)
         self.claims.append(c)
         self._write_claims()
         return c
@@ -304,31 +363,83 @@ class ResultWriter:
         return pd.DataFrame([asdict(c) for c in self.claims])
 
     def _write_claims(self) -> None:
-        write_json(self.dir / "claims" / f"{self.notebook}.json", [asdict(c) for c in self.claims])
+        self._output(write_json(self.dir / "claims" / f"{self.notebook}.json", [asdict(c) for c in self.claims]))
 
     # -- the manifest
     def finish(self) -> Path:
-        """Write this notebook's claims and its entry in results/manifest.json."""
+        """Write this notebook's claims and mark its entry in results/manifest.json complete."""
         self._write_claims()
-        self._output(self.dir / "claims" / f"{self.notebook}.json")
-        manifest_path = self.dir / "manifest.json"
-        manifest = read_manifest(manifest_path)
-        manifest["git_commit"] = git_commit()
-        manifest["hash_algorithm"] = HASH_ALGORITHM
-        manifest["packages"] = package_versions()
-        manifest["debian_packages"] = debian_packages()
-        manifest.setdefault("notebooks", {})[self.notebook] = {
+        return self._update_manifest("complete")
+
+    def _entry(self, status: str) -> dict[str, Any]:
+        entry = {
+            "status": status,
             "parameters": self.parameters,
             "parameters_from_scale": list(self.parameters_from_scale),
             "resources": self.resources,
             "seed": self.seed,
             "started": self.started,
-            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "inputs": dict(sorted(self.inputs.items())),
             "outputs": dict(sorted(self.outputs.items())),
             "claims": [c.id for c in self.claims],
         }
-        return write_json(manifest_path, manifest)
+        if status == "complete":
+            entry["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        else:  # files of an earlier run of this notebook that this one has not rewritten (yet)
+            entry["stale_outputs"] = sorted(p for p in self._previous - set(self.outputs)
+                                            if (self.dir / p).exists())
+        return entry
+
+    def _update_manifest(self, status: str) -> Path:
+        path = self.dir / "manifest.json"
+        manifest = read_manifest(path)
+        if status == "complete":
+            manifest["git_commit"] = git_commit()
+            manifest["hash_algorithm"] = HASH_ALGORITHM
+            manifest["packages"] = package_versions()
+            manifest["debian_packages"] = debian_packages()
+        manifest.setdefault("hash_algorithm", HASH_ALGORITHM)
+        seconds = manifest.get("notebooks", {}).get(self.notebook, {}).get("seconds")
+        entry = self._entry(status)
+        if seconds is not None and status != "complete":
+            entry["seconds"] = seconds
+        manifest.setdefault("notebooks", {})[self.notebook] = entry
+        return write_json(path, manifest)
+
+
+def mark_notebook(results_dir: Path | str, notebook: str, status: str) -> None:
+    """After a failure or an interruption: the notebook's entry says so (it stays "running"
+    otherwise), so the manifest never passes a half-run notebook for a complete one."""
+    path = Path(results_dir) / "manifest.json"
+    try:
+        manifest = read_manifest(path)
+    except UserError:
+        return  # a corrupt manifest is reported by the next run
+    entry = manifest.setdefault("notebooks", {}).setdefault(notebook, {"outputs": {}})
+    if entry.get("status") in (None, "running"):
+        entry["status"] = status
+        write_json(path, manifest)
+
+
+def skipped_tables(results_dir: Path | str, notebook: str) -> list[tuple[str, int]]:
+    """(relative path, rows) of the tables of skipped items a notebook wrote (tables/*skipped*)."""
+    rd = Path(results_dir)
+    entry = read_manifest(rd / "manifest.json").get("notebooks", {}).get(notebook, {})
+    out = []
+    for rel in entry.get("outputs", {}):
+        if rel.startswith("tables/") and "skipped" in rel and (rd / rel).is_file():
+            with open(rd / rel, encoding="utf-8") as fh:
+                out.append((rel, max(0, sum(1 for _ in fh) - 1)))
+    return out
+
+
+def record_seconds(results_dir: Path | str, notebook: str, seconds: float) -> None:
+    """How long the notebook took (the runner's estimate of the time left uses it)."""
+    path = Path(results_dir) / "manifest.json"
+    manifest = read_manifest(path)
+    if notebook in manifest.get("notebooks", {}):
+        manifest["notebooks"][notebook]["seconds"] = round(float(seconds), 1)
+        write_json(path, manifest)
 
 
 def _plain(x: Any) -> Any:

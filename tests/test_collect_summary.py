@@ -106,12 +106,18 @@ def test_collection_claims_verdicts(tmp_path):
     C.record_collection_claims(out, C.collection_numbers(_summary()), amount=1.0)
     cl = out.claims_frame().set_index("id")
     assert cl.loc["collect.raw_precision", "reproduced"] == pytest.approx(0.1667)
-    assert cl.loc["collect.raw_precision", "verdict"] == NOT_REPRODUCED  # 0.067 from 0.10 > 0.05
+    assert cl.loc["collect.raw_precision", "verdict"] == "info: too few"  # 3 synsets: interval far wider than 0.1
     assert cl.loc["collect.candidates_after_dedup", "reproduced"] == 267
+    assert cl.loc["collect.candidates_after_dedup", "verdict"] == "info: too few"  # 3 synsets < 30
+    many = pd.concat([_summary()] * 40, ignore_index=True)  # 120 synsets
+    out = ResultWriter("t2", results_dir=tmp_path, seed=1)
+    C.record_collection_claims(out, C.collection_numbers(many), amount=1.0)
+    cl = out.claims_frame().set_index("id")
+    assert cl.loc["collect.raw_precision", "verdict"] == NOT_REPRODUCED  # 0.167 +- 0.04 vs 0.10 +- 0.05
     assert cl.loc["collect.candidates_after_dedup", "verdict"] == NOT_REPRODUCED  # < 10K
     assert cl.loc["collect.duplicate_share", "reproduced"] == pytest.approx(0.2)
     assert set(cl["mode"]) == {"simulated"}
-    near = C.collection_numbers(_summary().assign(raw_precision=[0.1, 0.1, 0.19]))
+    near = C.collection_numbers(pd.concat([_summary().assign(raw_precision=[0.1, 0.1, 0.19])] * 40))
     C.record_collection_claims(out, near, amount=1.0)
     assert out.claims_frame().set_index("id").loc["collect.raw_precision", "verdict"] == REPRODUCED
 

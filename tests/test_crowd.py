@@ -287,12 +287,12 @@ def _claims(out) -> dict:
     return {c.id: c for c in out.claims}
 
 
-def _table(first_yes: list[float]) -> "ConfidenceTable":
+def _table(first_yes: list[float], weight: float = 200.0) -> "ConfidenceTable":
     from imagenet_repro.crowd import ConfidenceTable
 
     v = np.full((4, 4), 0.5)
     v[1:, 0] = first_yes
-    return ConfidenceTable(v, np.ones((4, 4)))
+    return ConfidenceTable(v, np.full((4, 4), weight))
 
 
 def test_fig7_claims_per_cell_and_burmese_needs_more_votes(tmp_path):
@@ -309,6 +309,10 @@ def test_fig7_claims_per_cell_and_burmese_needs_more_votes(tmp_path):
     assert list(c) == ["fig7.cat.y1n0", "fig7.burmese_cat.y0n1", "fig7.burmese_needs_more_votes"]
     assert c["fig7.cat.y1n0"].reproduced == 0.85 and c["fig7.cat.y1n0"].verdict == REPRODUCED  # |0.85-0.79| <= 0.1
     assert c["fig7.burmese_cat.y0n1"].verdict == NOT_REPRODUCED  # 0.3 vs 0.05
+    assert c["fig7.cat.y1n0"].n == 200 and c["fig7.cat.y1n0"].interval[0] < 0.85 < c["fig7.cat.y1n0"].interval[1]
+    few = ResultWriter("02_few", results_dir=tmp_path)
+    record_fig7_claims(few, fig7, {k: _table([0.995, 0.999, 1.0], weight=3.0) for k in est}, accept=0.99)
+    assert _claims(few)["fig7.cat.y1n0"].verdict == "info: too few"  # 3 images behind the cell
     assert c["fig7.cat.y1n0"].note == "worker model at its priors; model's expected value 0.800"
     assert c["fig7.burmese_needs_more_votes"].reproduced == "yes"
     assert c["fig7.burmese_needs_more_votes"].note == ("unanimous yes votes to reach 0.99: "

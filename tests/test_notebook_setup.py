@@ -16,8 +16,9 @@ from imagenet_repro.notebook import parameter_names, resolve_path, setup  # noqa
 def test_setup_records_every_parameter_and_fills_from_the_scale(tmp_path):
     nbdir = tmp_path / "nb"
     nbdir.mkdir()
-    write_notebook(nbdir / "07_x.ipynb", [("params", 'scale = "default"\nseed = 2009\nresults_dir = "results"\n'
-                                                    'size_sample = None\nthreshold: float = 0.5\nlabel = None')])
+    write_notebook(nbdir / "07_x.ipynb", [("params", 'from pathlib import Path\nscale: str = "default"\nseed: int = 2009\n'
+                                                    'results_dir: Path = "results"\nsize_sample: int | None = None\n'
+                                                    'threshold: float = 0.5\nlabel: str | None = None')])
     assert parameter_names(nbdir / "07_x.ipynb") == ["scale", "seed", "results_dir", "size_sample", "threshold", "label"]
     ns = {"scale": "ci", "seed": 3, "results_dir": str(tmp_path / "res"), "size_sample": None,
           "threshold": 0.75, "label": None, "unrelated": 1}
@@ -35,7 +36,7 @@ def test_setup_records_every_parameter_and_fills_from_the_scale(tmp_path):
 def test_setup_errors_and_paths(tmp_path):
     nbdir = tmp_path / "nb"
     nbdir.mkdir()
-    write_notebook(nbdir / "01_y.ipynb", [("params", 'scale = "ci"\nseed = 1')])
+    write_notebook(nbdir / "01_y.ipynb", [("params", 'scale: str = "ci"\nseed: int = 1')])
     with pytest.raises(UserError, match="lacks results_dir"):
         setup("01_y", {"scale": "ci", "seed": 1}, notebook_dir=nbdir)
     write_notebook(nbdir / "02_z.ipynb", [("code", "x = 1")])

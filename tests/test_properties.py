@@ -169,7 +169,7 @@ def test_fig1_from_an_imagenet_folder_skips_broken_files(tmp_path):
     src = ImageNetFolder(tmp_path)
     items = M.branch_images_from_source(src, branches, n=9, seed=3)["mammal"]
     assert [len(it.images) for it in items] == [1, 9, 0]
-    assert [it.available for it in items] == [1, 13, 0]
+    assert [it.available for it in items] == [1, 12, 0]  # the broken file is not counted
     sizes = M.image_sizes({"mammal": items})
     assert sizes.shape == (10, 2) and sizes[0].tolist() == [64, 48]
     again = M.branch_images_from_source(ImageNetFolder(tmp_path), branches, n=9, seed=3)["mammal"]
@@ -194,7 +194,7 @@ def _claims(out) -> dict:
 
 
 def test_fig2_versions_and_claims_on_hand_counts(hierarchy, tmp_path):
-    from imagenet_repro.results import INFO, NOT_REPRODUCED, REPRODUCED, ResultWriter
+    from imagenet_repro.results import INFO, NOT_REPRODUCED, REPRODUCED, TOO_FEW, ResultWriter
 
     sim = pd.Series({w("dog.n.01"): 0, w("eskimo_dog.n.01"): 150, w("tiger.n.02"): 600})
     real = pd.Series({w("dog.n.01"): 1603, w("eskimo_dog.n.01"): 50, w("trimaran.n.01"): 1272})
@@ -216,15 +216,16 @@ def test_fig2_versions_and_claims_on_hand_counts(hierarchy, tmp_path):
         "fig2.real.share_over_500", "fig2.real.total_images.mammal", "fig2.real.total_images.vehicle"]
     assert all(c[k].verdict == INFO for k in c if k.startswith("fig2.simulated"))  # scaled-down web
     assert c["fig2.simulated.total_images"].note.startswith("simulated web scaled by candidates_per_synset=0.05 at scale=ci")
-    assert c["fig2.real.mean_images"].reproduced == 975.0 and c["fig2.real.mean_images"].verdict == REPRODUCED
+    assert c["fig2.real.mean_images"].reproduced == 975.0 and c["fig2.real.mean_images"].verdict == TOO_FEW
+    assert c["fig2.real.mean_images"].n == 3 and c["fig2.real.mean_images"].min_n == 30  # 3 synsets say nothing
     assert c["fig2.real.share_very_few"].reproduced == 0.3333
-    assert c["fig2.real.share_very_few"].verdict == NOT_REPRODUCED  # 0.33 vs 0.20 +- 0.05
-    assert c["fig2.real.share_over_500"].verdict == REPRODUCED  # 2/3 > 0.5
+    assert c["fig2.real.share_very_few"].verdict == TOO_FEW  # 0.33 vs 0.20 +- 0.05, but n=3: [0.06, 0.79]
+    assert c["fig2.real.share_over_500"].verdict == TOO_FEW  # 2/3 > 0.5 from 3 synsets
     assert c["fig2.real.total_images.mammal"].paper == 862_000
     assert c["fig2.real.total_images.mammal"].reproduced == 1653
     out = ResultWriter("03_test", results_dir=tmp_path)
     PC.record_fig2_claims(out, v, comparable=True, scale_name="paper", amount=1.0)
-    assert _claims(out)["fig2.simulated.mean_images"].verdict == NOT_REPRODUCED  # 250 < 600
+    assert _claims(out)["fig2.simulated.mean_images"].verdict == TOO_FEW  # 250 < 600, but from 3 synsets
 
 
 def test_fig3_panels_table_and_claims(tmp_path):
@@ -281,7 +282,7 @@ def test_fig6_mean_depth_and_claims(hierarchy, tmp_path):
 
 
 def test_table1_measurements_and_claims(hierarchy, tmp_path):
-    from imagenet_repro.results import QUOTED, REPRODUCED, ResultWriter
+    from imagenet_repro.results import QUOTED, REPRODUCED, TOO_FEW, ResultWriter
 
     dog, husky = w("dog.n.01"), w("eskimo_dog.n.01")
     clean = pd.DataFrame({"wnid": [dog, husky, husky]})
@@ -297,7 +298,8 @@ def test_table1_measurements_and_claims(hierarchy, tmp_path):
     PC.record_table1_claims(out, m)
     c = _claims(out)
     assert len(c) == 4 + 6 * 5 - 4
-    assert c["table1.imagenet.Clean"].verdict == REPRODUCED
+    assert c["table1.imagenet.Clean"].verdict == TOO_FEW  # 2 synsets < 10
+    assert c["table1.imagenet.FullRes"].verdict == TOO_FEW and c["table1.imagenet.FullRes"].n == 2  # 2 photos
     assert c["table1.imagenet.DenseHie"].reproduced == "N"
     assert c["table1.imagenet.Clean"].note == "mean precision 95.0% over 2 synsets; Y if mean precision >= 90%"
     assert c["table1.ESP.LabelDisam"].paper == "N" and c["table1.ESP.LabelDisam"].verdict == QUOTED

@@ -114,8 +114,9 @@ def test_caltech_folder_maps_class_names_to_wnids(imagenet_samples, tmp_path):
     assert src.load(ids[0]).shape[2] == 3
     with pytest.raises(UserError, match="257.clutter"):
         CaltechFolder(root, strict=True)
-    with pytest.raises(UserError, match="none of its"):
+    with pytest.raises(UserError, match=r"nothing usable \(4 item\(s\) skipped\)") as e:
         CaltechFolder(root, mapping={"ak47": "n02691156"})
+    assert str(e.value).count("unmapped-class") == 4  # every folder listed at once
 
 
 def test_caltech_table_covers_the_papers_fig8_categories():
@@ -237,22 +238,32 @@ def test_pillow_limit_applies_without_a_max_pixels(broken_folder):
     assert try_decode(d / "missing.JPEG").reason == "unreadable"
 
 
-def test_bad_folders_stop_with_a_message_naming_them(tmp_path):
+def test_bad_folders_are_skipped_and_listed_and_only_nothing_usable_stops(tmp_path):
     with pytest.raises(UserError, match="does not exist"):
         ImageNetFolder(tmp_path / "nowhere")
     (tmp_path / "a").mkdir()
     with pytest.raises(UserError, match="has no synset folders"):
         ImageNetFolder(tmp_path / "a")
-    (tmp_path / "b" / "cats").mkdir(parents=True)
-    with pytest.raises(UserError, match=r"cats: folder name is not a wnid"):
-        ImageNetFolder(tmp_path / "b")
-    (tmp_path / "c" / "n99999999").mkdir(parents=True)
-    with pytest.raises(UserError, match=r"n99999999.*not a WordNet 3.0 noun synset"):
-        ImageNetFolder(tmp_path / "c")
-    (tmp_path / "d" / "n02084071").mkdir(parents=True)
-    (tmp_path / "d" / "n02084071" / "readme.txt").write_text("x")
-    with pytest.raises(UserError, match=r"n02084071: synset folder has no image files"):
-        ImageNetFolder(tmp_path / "d")
+    root = tmp_path / "b"
+    for name in ("cats", "n99999999", "n02084071", "n02109961"):
+        (root / name).mkdir(parents=True)
+    (root / "n02084071" / "readme.txt").write_text("x")  # an empty synset folder
+    (root / "notes.txt").write_text("a loose file")
+    (root / "n02109961" / "broken.JPEG").write_bytes(b"\xff\xd8 not really a jpeg")
+    with pytest.raises(UserError) as e:  # nothing usable: every problem listed at once
+        ImageNetFolder(root)
+    msg = str(e.value)
+    assert "nothing usable (7 item(s) skipped)" in msg  # n02109961 counts twice: its file, then the empty folder
+    for part in ("cats: skipped, not-a-synset-folder", "n99999999: skipped, unknown-synset",
+                 "n02084071: skipped, empty-folder", "readme.txt: skipped, not-an-image",
+                 "notes.txt: skipped, not-a-synset-folder", "broken.JPEG: skipped, not-an-image"):
+        assert part in msg, part
+    Image.new("RGB", (60, 40), (9, 9, 9)).save(root / "n02109961" / "good.JPEG")
+    src = ImageNetFolder(root)  # one usable image: the run goes on, the rest is listed
+    assert src.synsets() == ["n02109961"] and src.n_images == 1
+    assert sorted(s.reason for s in src.skipped) == ["empty-folder", "not-a-synset-folder", "not-a-synset-folder",
+                                                    "not-an-image", "not-an-image", "unknown-synset"]
+    assert list(src.skipped_frame().columns) == ["path", "reason", "detail"]
 
 
 def test_voc_boxes_beside_an_image(tmp_path):

@@ -83,7 +83,7 @@ def perceptual_hashes(images: Sequence[np.ndarray], progress: bool = False) -> n
     """uint64 phash per image (one imagehash call per image: each is pixel work)."""
     it: Iterable = images
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
         it = tqdm(images, desc="phash", leave=False)
     out = np.empty(len(images), dtype=np.uint64)
@@ -363,7 +363,7 @@ def render_rows(world, rows: pd.DataFrame, progress: bool = False) -> list[np.nd
     unique = list(dict.fromkeys(keys))
     it: Iterable = unique
     if progress:
-        from tqdm.auto import tqdm
+        from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
         it = tqdm(unique, desc="rendering", leave=False)
     pixels = {k: world.render(k[0], int(k[1]), int(k[2])).image for k in it}

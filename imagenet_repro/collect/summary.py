@@ -17,6 +17,7 @@ import pandas as pd
 from .. import paper
 from ..errors import UserError
 from ..hierarchy import Hierarchy, sample_synsets
+from ..results import mean_interval
 from ..rng import rng
 from . import queries as Q
 
@@ -24,6 +25,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from ..results import ResultWriter
     from ..world import World
 
+
+
+MIN_SYNSETS = 30  # a per-synset mean compared with the paper's needs at least this many synsets
 
 
 # ---------------------------------------------------------------- which synsets
@@ -190,6 +194,7 @@ class CollectionNumbers:
     mean_unique: float       # candidates per synset after dedup (mean)
     median_unique: float
     mean_precision: float    # raw precision, mean over synsets
+    precision_interval: list[float]  # its 95% interval over synsets
     pooled_precision: float  # raw precision over all results
     duplicate_share: float   # share of raw results removed as duplicates
 
@@ -208,6 +213,7 @@ def collection_numbers(summary: pd.DataFrame) -> CollectionNumbers:
         mean_unique=float(summary["unique"].mean()),
         median_unique=float(summary["unique"].median()),
         mean_precision=float(summary["raw_precision"].mean()),
+        precision_interval=mean_interval(summary["raw_precision"]),
         pooled_precision=float(summary["positives_raw"].sum() / summary["raw"].sum()),
         duplicate_share=float(1 - summary["unique"].sum() / summary["raw"].sum()),
     )
@@ -217,11 +223,13 @@ def record_collection_claims(out: "ResultWriter", numbers: CollectionNumbers, am
     """Claims: candidates after dedup (paper >= 10K), raw precision (paper ~10%), duplicate share."""
     out.claim("collect.candidates_after_dedup", "candidates per synset after intra-synset duplicate removal (mean)",
               "Sec 3.1", paper=paper.CANDIDATES_PER_SYNSET, reproduced=round(numbers.mean_unique), unit="images",
-              mode="simulated", direction=">=", note=f"{numbers.synsets} synsets, amount={amount}")
+              mode="simulated", direction=">=", note=f"{numbers.synsets} synsets, amount={amount}",
+              n=numbers.synsets, min_n=MIN_SYNSETS)
     out.claim("collect.raw_precision", "precision of raw image search results (mean over synsets)",
               "Sec 3.1 (quoting [24])", paper=paper.RAW_PRECISION, reproduced=round(numbers.mean_precision, 4),
               unit="share", mode="simulated", direction="approx", tolerance=0.05,
-              note=f'paper: "around 10%"; pooled over all results {numbers.pooled_precision:.3f}')
+              note=f'paper: "around 10%"; pooled over all results {numbers.pooled_precision:.3f}',
+              n=numbers.synsets, interval=numbers.precision_interval)
     out.claim("collect.duplicate_share", "share of raw results removed as duplicates (exact + near)",
               "Sec 3.1", paper=None, reproduced=round(numbers.duplicate_share, 4),
               unit="share", mode="simulated", direction="info")

@@ -2,72 +2,20 @@
 paper's confidence tables and dynamic consensus, baselines beside them, real votes from a
 CSV, and the clean set handed to the later notebooks."""
 
-from .baselines import (
-                        SENSITIVITY_SETTINGS,
-                        VoteRecord,
-                        consensus_sensitivity,
-                        cost_precision,
-                        dawid_skene,
-                        majority_vote,
-                        replay,
-                        votes_long,
-)
-from .claims import (
-                        record_clean_claims,
-                        record_cost_claims,
-                        record_fig4_claims,
-                        record_fig7_claims,
-                        record_votes_claims,
-)
-from .consensus import (
-                        ACCEPT,
-                        REJECT,
-                        UNDECIDED,
-                        ConfidenceTable,
-                        ConsensusConfig,
-                        FitSynset,
-                        SynsetConsensus,
-                        WorkerFit,
-                        confidence_table,
-                        decide,
-                        dynamic_consensus,
-                        expected_table,
-                        fit_latent,
-                        fit_worker_model,
-                        table_from_votes,
-)
-from .pipeline import (
-                        CleanResult,
-                        clean_from_votes,
-                        clean_synset,
-                        clean_synsets,
-                        crowd_world,
-                        fig4_precision,
-                        fig7_comparison,
-                        fig7_synsets,
-                        fig7_table,
-                        load_clean_set,
-                        load_clean_summary,
-                        load_worker_model,
-                        precision_by_depth,
-                        sample_across_depths,
-                        save_clean_set,
-                        save_worker_model,
-                        select_synsets,
-                        subtree_summary,
-                        verify_clean_set,
-                        vote_records,
-                        votes_by_depth,
-)
-from .votes_csv import SkippedRow, VoteTable, read_votes_csv, vote_matrices
-from .workers import (
-                        MatrixVotes,
-                        SimulatedVotes,
-                        SynsetTask,
-                        WorkerModel,
-                        WorkerPool,
-                        expected_yes_rate,
-                        make_task,
-)
+from ..sources.votes_csv import SkippedRow, VoteTable, read_votes_csv
+from .baselines import (SENSITIVITY_SETTINGS, VoteRecord, consensus_sensitivity, cost_precision,
+                        dawid_skene, majority_vote, replay, votes_long)
+from .claims import (record_clean_claims, record_cost_claims, record_fig4_claims, record_fig7_claims,
+                     record_votes_claims)
+from .consensus import (ACCEPT, REJECT, UNDECIDED, ConfidenceTable, ConsensusConfig, FitSynset,
+                        SynsetConsensus, WorkerFit, confidence_table, decide, dynamic_consensus,
+                        expected_table, fit_latent, fit_worker_model, table_from_votes)
+from .pipeline import (CleanResult, clean_from_votes, clean_synset, clean_synsets, crowd_world,
+                       fig4_precision, fig7_comparison, fig7_synsets, fig7_table, load_clean_set,
+                       load_clean_summary, load_worker_model, precision_by_depth, sample_across_depths,
+                       save_clean_set, save_worker_model, select_synsets, subtree_summary,
+                       verify_clean_set, vote_matrices, vote_records, votes_by_depth)
+from .workers import (MatrixVotes, SimulatedVotes, SynsetTask, WorkerModel, WorkerPool,
+                      expected_yes_rate, make_task)
 
 __all__ = [n for n in dir() if not n.startswith("_")]

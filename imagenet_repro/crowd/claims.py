@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .. import paper
+from ..results import mean_interval, wilson_interval
 from .consensus import ConfidenceTable, WorkerFit
 
 if TYPE_CHECKING:
@@ -35,9 +36,11 @@ def record_fig7_claims(out: ResultWriter, fig7: pd.DataFrame, estimated: dict[st
     "Burmese cat" needs more unanimous yes votes than "cat" to reach ``accept``, and the
     fit's RMSE when the worker model was fitted. Returns the votes each needs (None: never)."""
     for r in fig7.itertuples():
+        w = float(estimated[r.label].weight[r.yes, r.no])  # subset images behind the cell
         out.claim(f"fig7.{FIG7_KEYS[r.label]}.y{r.yes}n{r.no}", f'P(good | {r.yes} yes, {r.no} no) for "{r.label}", '
                   "table estimated from the simulated initial subset", "Sec 3.2 / Fig 7", r.paper, r.estimated,
-                  "simulated", direction="approx", tolerance=0.1, fitted=fit is not None,
+                  "simulated", direction="approx", tolerance=0.1, fitted=fit is not None, n=round(w),
+                  interval=wilson_interval(r.estimated * w, w),
                   note=f"worker model {'fitted to Fig 7' if fit is not None else 'at its priors'}; "
                        f"model's expected value {r.fitted:.3f}")
     need = {label: t.votes_to_reach(accept) for label, t in estimated.items()}
@@ -68,7 +71,7 @@ def record_clean_claims(out: ResultWriter, summary: pd.DataFrame, clean: pd.Data
 
 
 def record_fig4_claims(out: ResultWriter, sample: pd.DataFrame, by_depth: pd.DataFrame,
-                       verify_votes: int) -> None:
+                       verify_votes: int, verified: pd.DataFrame | None = None) -> None:
     """Fig 4: synsets sampled, mean precision against the truth and as independent workers
     judge it (against the paper's mean, within 0.5 points), and the worst depth. The means are read from
     ``by_depth.attrs`` (mean, mean_verified), as ``fig4_precision`` sets them."""
@@ -76,11 +79,13 @@ def record_fig4_claims(out: ResultWriter, sample: pd.DataFrame, by_depth: pd.Dat
               len(sample), "simulated", direction="==")
     out.claim("fig4.mean_precision", "mean precision of the clean set per synset, against the truth",
               "Sec 2 / Fig 4", paper.FIG4_MEAN_PRECISION, by_depth.attrs["mean"], "simulated", direction="approx",
-              tolerance=0.005,
+              tolerance=0.005, n=len(sample),
+              interval=None if verified is None else mean_interval(verified["precision"]),
               note=f"range over depths {by_depth['precision'].min():.3f}-{by_depth['precision'].max():.3f}")
     out.claim("fig4.mean_precision_verified", "mean precision as an independent group of simulated workers estimates it",
               "Sec 2 / Fig 4", paper.FIG4_MEAN_PRECISION, by_depth.attrs["mean_verified"], "simulated", direction="approx",
-              tolerance=0.005, note=f"{verify_votes} votes per image, majority; range over depths "
+              tolerance=0.005, n=len(sample),
+              interval=None if verified is None else mean_interval(verified["precision_verified"]), note=f"{verify_votes} votes per image, majority; range over depths "
               f"{by_depth['precision_verified'].min():.3f}-{by_depth['precision_verified'].max():.3f}")
     out.claim("fig4.min_depth_precision", "lowest mean precision at any depth (truth)", "Sec 2 / Fig 4", None,
               by_depth["precision"].min(), "simulated", direction="info",

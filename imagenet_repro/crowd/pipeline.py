@@ -30,8 +30,8 @@ from .consensus import (
     SynsetConsensus,
     dynamic_consensus,
 )
-from .votes_csv import VoteTable, vote_matrices
-from .workers import NO_VOTE, SimulatedVotes, WorkerModel, WorkerPool, make_task
+from ..sources.votes_csv import VoteTable
+from .workers import NO_VOTE, MatrixVotes, SimulatedVotes, WorkerModel, WorkerPool, make_task
 
 CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
 CLEAN_SUMMARY_TABLE = "clean_per_synset"  # results/tables/<name>.csv
@@ -110,7 +110,7 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
                   keep_votes: Iterable[str] = (), progress: bool = True) -> CleanResult:
     """The clean set of the given synsets (a tqdm bar over synsets). ``queries`` maps a wnid
     to its search queries; None: the world's own (collect.simulated_web: the paper's)."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     pool = WorkerPool.create(model, seed)
     keep = set(keep_votes)
@@ -232,6 +232,25 @@ def votes_by_depth(summary: pd.DataFrame) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------- real votes
+
+def vote_matrices(table: VoteTable) -> dict[str, tuple[np.ndarray, MatrixVotes, list[str]]]:
+    """Per synset: image ids, their votes as a MatrixVotes source (each image's votes in time
+    order, then file order), and the worker names behind the worker codes."""
+    df = table.votes.sort_values(["wnid", "image_id", "time", "line"], na_position="last", kind="stable")
+    workers, worker_names = pd.factorize(df["worker_id"], sort=True)
+    df = df.assign(worker=workers.astype(np.int32))
+    out = {}
+    for wnid, g in df.groupby("wnid", sort=False):
+        images, img_idx = np.unique(g["image_id"].to_numpy(), return_inverse=True)
+        slot = g.groupby(img_idx).cumcount().to_numpy()
+        k = int(slot.max()) + 1
+        w = np.full((len(images), k), -1, np.int32)
+        v = np.full((len(images), k), NO_VOTE, np.int8)
+        w[img_idx, slot] = g["worker"].to_numpy()
+        v[img_idx, slot] = g["vote"].to_numpy()
+        out[str(wnid)] = (images, MatrixVotes(w, v), list(worker_names))
+    return out
+
 
 def clean_from_votes(table: VoteTable, config: ConsensusConfig = ConsensusConfig(),
                      seed: int = 2009) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -11,8 +11,9 @@ from ._style import PALETTE, mode_label, mosaic, square_tile, styled, wrap  # no
 
 
 @styled
-def fig1_branches(branches: dict[str, list], mode: str, source: str = "") -> plt.Figure:
-    """Fig 1: each synset of two root-to-leaf branches with 9 of its images (3x3).
+def fig1_branches(branches: dict[str, list], mode: str, source: str = "", per_synset: int = 9) -> plt.Figure:
+    """Fig 1: each synset of two root-to-leaf branches with up to ``per_synset`` of its images (3x3);
+    under each, how many are shown of how many it has.
 
     ``branches``: branch name -> list of properties.mosaics.BranchItem (label, wnid, images, available).
     """
@@ -29,14 +30,16 @@ def fig1_branches(branches: dict[str, list], mode: str, source: str = "") -> plt
             ax.imshow(mosaic(it.images))
             ax.set_title(it.label, fontsize=10, fontweight="bold", pad=3)
             n = len(it.images)
-            note = f"{it.wnid}  ({it.available:,} images)" if n else f"{it.wnid}  (no images)"
+            whose = " of its subtree" if it.from_subtree else ""
+            note = f"{it.wnid}  ({n} shown of {it.available:,}{whose})" if n else f"{it.wnid}  (no images)"
             ax.text(0.5, -0.04, note, transform=ax.transAxes, ha="center", va="top", fontsize=7,
                     color="#444444")
             if c + 1 < len(items):
                 ax.annotate("", xy=(1.07, 0.5), xytext=(1.0, 0.5), xycoords="axes fraction",
                             arrowprops=dict(arrowstyle="->", color="#888888"))
     fig.suptitle(f"Fig 1 ({mode_label(mode)}): two root-to-leaf branches, mammal (top) and vehicle "
-                 f"(bottom); 9 randomly sampled images per synset" + (f"\n{source}" if source else ""),
+                 f"(bottom); up to {per_synset} randomly sampled images per synset (shown / available "
+                 "under each)" + (f"\n{source}" if source else ""),
                  fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95 if not source else 0.92), h_pad=2.5)
     return fig

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 from .. import paper
+from ..results import wilson_interval
 from .density import Fig3Panel, Fig6Panel, mean_depth
 from .esp import ESPResult
 from .counts import VERY_FEW, Fig2Version
@@ -13,6 +14,10 @@ from .table1 import TABLE1_DATASETS, TABLE1_PROPERTIES, Table1Measurement
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..results import ResultWriter
+
+MIN_SYNSETS = 30  # a share or mean over synsets compared with the paper needs at least this many
+# Table 1: the least sample that gets a verdict, per measured property (fewer: "info: too few")
+TABLE1_MIN_N = {"LabelDisam": 100, "Clean": 10, "DenseHie": 100, "FullRes": 20}
 
 
 def record_fig2_claims(out: ResultWriter, versions: dict[str, Fig2Version], comparable: bool, scale_name: str,
@@ -26,18 +31,20 @@ def record_fig2_claims(out: ResultWriter, versions: dict[str, Fig2Version], comp
                "not comparable with the paper (info only)" if info else
                ("fall-2011 release, two years after the paper" if key == "real" else "simulated at full size"))
         cov = f"; {s['synsets']:,} synsets"
+        n = int(s["synsets"])
         out.claim(f"fig2.{key}.total_images", "images in the 12 subtrees", "Sec 2 / Fig 2", paper.TOTAL_IMAGES,
                   s["total_images"], mode, unit="images", direction="info" if info else "approx", note=why + cov)
         out.claim(f"fig2.{key}.mean_images", "average images per synset (paper: over 600)", "Sec 2 / Fig 2",
                   paper.MEAN_IMAGES_PER_SYNSET, round(s["mean_images"], 1), mode, unit="images",
-                  direction="info" if info else ">=", note=why + cov)
+                  direction="info" if info else ">=", note=why + cov, n=n, min_n=MIN_SYNSETS)
         out.claim(f"fig2.{key}.share_very_few", f"share of synsets with very few (< {VERY_FEW}) images",
                   "Fig 2", paper.SHARE_VERY_FEW, round(s["share_very_few"], 4), mode,
                   direction="info" if info else "approx", tolerance=0.05,
-                  note=why + f"; 'very few' = fewer than {VERY_FEW} (our threshold; the paper gives none)")
+                  note=why + f"; 'very few' = fewer than {VERY_FEW} (our threshold; the paper gives none)",
+                  n=n, interval=wilson_interval(s["share_very_few"] * n, n))
         out.claim(f"fig2.{key}.share_over_500", "share of synsets with more than 500 images", "Fig 2",
                   paper.SHARE_OVER_MANY, round(s["share_over_many"], 4), mode,
-                  direction="info" if info else ">", note=why + cov)
+                  direction="info" if info else ">", note=why + cov, n=n, min_n=MIN_SYNSETS)
         for name, row in v.table.iterrows():
             out.claim(f"fig2.{key}.total_images.{name.replace(' ', '_')}", f"total images of the {name} subtree",
                       "Fig 2 (table)", int(row["paper_total_images"]), int(row["total_images"]), mode,
@@ -83,7 +90,7 @@ def record_table1_claims(out: ResultWriter, measured: Iterable[Table1Measurement
     measured = list(measured)
     for m in measured:
         out.claim(f"table1.imagenet.{m.property}", f"ImageNet: {m.property}", "Table 1", "Y", m.verdict, m.mode,
-                  direction="==", note=f"{m.value}; Y if {m.rule}")
+                  direction="==", note=f"{m.value}; Y if {m.rule}", n=m.n, min_n=TABLE1_MIN_N[m.property])
     done = {m.property for m in measured}
     for prop in TABLE1_PROPERTIES:
         for ds in TABLE1_DATASETS:

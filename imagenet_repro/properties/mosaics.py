@@ -38,8 +38,9 @@ class BranchItem:
     label: str  # the paper's name
     wnid: str
     images: list = field(default_factory=list)
-    available: int = 0  # usable images the synset has
+    available: int = 0  # usable images the synset has (decodable, or passing the header check)
     shown: pd.DataFrame = field(default_factory=pd.DataFrame)  # the rows (ids) shown
+    from_subtree: bool = False  # the synset had none of its own: images of its descendants
 
 
 def fig1_branches(hierarchy: Hierarchy | None = None) -> dict[str, list[tuple[str, str]]]:
@@ -82,14 +83,27 @@ def sample_images(images: pd.DataFrame, wnids: Iterable[str], n: int = paper.FIG
 
 def branch_images_from_clean(world, clean: pd.DataFrame, branches: dict[str, list[tuple[str, str]]],
                              n: int = paper.FIG1_IMAGES_PER_SYNSET,
-                             seed: int = 2009) -> dict[str, list[BranchItem]]:
+                             seed: int = 2009, from_subtree: bool = False) -> dict[str, list[BranchItem]]:
     """Fig 1 from the simulated clean set: ``n`` random accepted images per synset, rendered.
 
-    ``available`` is the synset's clean images; ``shown`` the sampled clean-set rows.
+    ``available`` is the synset's clean images; ``shown`` the sampled clean-set rows. With
+    ``from_subtree``, a synset without clean images of its own shows those of its descendants
+    (marked ``from_subtree``).
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     wnids = [w for chain in branches.values() for _, w in chain]
+    own = set(clean["wnid"])
+    below = {}
+    if from_subtree:
+        for w in wnids:
+            if w not in own and w in world.hierarchy:
+                desc = set(world.hierarchy.descendants(w, include_self=False)) & own
+                if desc:
+                    below[w] = desc
+        if below:  # the descendants' rows, relabelled with the synset they stand in for
+            extra = pd.concat([clean[clean["wnid"].isin(d)].assign(wnid=w) for w, d in below.items()])
+            clean = pd.concat([clean, extra], ignore_index=True)
     picked = sample_images(clean, wnids, n=n, seed=seed)
     sizes = clean.groupby("wnid").size()
     by = {w: g for w, g in picked.groupby("wnid", sort=False)}
@@ -103,24 +117,34 @@ def branch_images_from_clean(world, clean: pd.DataFrame, branches: dict[str, lis
             for t, i, v in zip(g["true_wnid"], g["web_image_id"], g["variant"]):
                 imgs.append(world.render(str(t), int(i), int(v)).image)
                 bar.update(1)
-            items.append(BranchItem(label, w, imgs, int(sizes.get(w, 0)), g))
+            items.append(BranchItem(label, w, imgs, int(sizes.get(w, 0)), g, w in below))
         out[branch] = items
     bar.close()
     return out
 
 
 def branch_images_from_source(source, branches: dict[str, list[tuple[str, str]]], n: int = paper.FIG1_IMAGES_PER_SYNSET,
-                              seed: int = 2009) -> dict[str, list[BranchItem]]:
-    """Fig 1 from real photos (an ImageNet-layout folder, ``sources.ImageNetFolder``):
-    ``n`` random decodable images per synset; broken files are skipped (``source.skipped``)."""
+                              seed: int = 2009, hierarchy: Hierarchy | None = None,
+                              from_subtree: bool = False) -> dict[str, list[BranchItem]]:
+    """Fig 1 from real photos (an ImageNet-layout folder, ``sources.ImageNetFolder``): ``n``
+    random decodable images per synset; broken files are skipped (``source.skipped``) and not
+    counted. With ``from_subtree`` (and the ``hierarchy``), a synset without images of its own
+    shows images of its descendants, marked ``from_subtree``."""
     from ..sources import ImageSkipped
 
+    if from_subtree and hierarchy is None:
+        raise UserError("from_subtree needs the hierarchy (to find the synset's descendants)")
     have = set(source.synsets())
     out: dict[str, list[BranchItem]] = {}
     for branch, chain in branches.items():
         items = []
         for label, w in chain:
             ids = [i for i, _ in source.images(w)] if w in have else []
+            below = False
+            if not ids and from_subtree:
+                ids = [i for d in hierarchy.descendants(w, include_self=False) if d in have
+                       for i, _ in source.images(d)]
+                below = bool(ids)
             imgs, shown = [], []
             for k in rng(seed, int(w[1:])).permutation(len(ids)):
                 if len(imgs) >= n:
@@ -130,7 +154,9 @@ def branch_images_from_source(source, branches: dict[str, list[tuple[str, str]]]
                     shown.append(ids[k])
                 except ImageSkipped:
                     continue
-            items.append(BranchItem(label, w, imgs, len(ids), pd.DataFrame({"wnid": w, "image_id": shown})))
+            broken = {str(s.path) for s in source.skipped}
+            usable = sum(str(source.path(i)) not in broken for i in ids)
+            items.append(BranchItem(label, w, imgs, usable, pd.DataFrame({"wnid": w, "image_id": shown}), below))
         out[branch] = items
     return out
 
@@ -144,7 +170,7 @@ def image_sizes(branch_items: dict[str, list[BranchItem]]) -> np.ndarray:
 
 def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -> np.ndarray:
     """(width, height) of ``n`` clean images drawn at random from the whole clean set, rendered."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     take = np.sort(rng(seed, "fullres").choice(len(clean), size=min(n, len(clean)), replace=False))
     rows = clean.iloc[take]
@@ -157,13 +183,14 @@ def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -
 
 
 def fig1_real_images(out, root: Path | str, branches: dict[str, list[tuple[str, str]]], n: int = paper.FIG1_IMAGES_PER_SYNSET,
-                     seed: int = 2009) -> tuple[dict[str, list[BranchItem]], list]:
+                     seed: int = 2009, hierarchy: Hierarchy | None = None,
+                     from_subtree: bool = False) -> tuple[dict[str, list[BranchItem]], list]:
     """Fig 1 from real photos in an ImageNet-layout folder; the images shown, and the files
     skipped as undecodable, are written as tables. Returns (branch items, skipped files)."""
     from ..sources import ImageNetFolder
 
     src = ImageNetFolder(root)
-    items = branch_images_from_source(src, branches, n=n, seed=seed)
+    items = branch_images_from_source(src, branches, n=n, seed=seed, hierarchy=hierarchy, from_subtree=from_subtree)
     out.table(pd.concat([it.shown for chain in items.values() for it in chain]), "fig1_images_real",
               index=False)
     if src.skipped:

@@ -37,6 +37,7 @@ class Table1Measurement:
     verdict: str  # "Y" or "N" from the stated threshold
     mode: str  # "real" or "simulated"
     rule: str  # the threshold that gives Y
+    n: int = 0  # the sample measured (labels, synsets, images)
 
 
 def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy, mode: str = "simulated",
@@ -46,13 +47,13 @@ def measure_label_disambiguation(labels: Iterable[str], hierarchy: Hierarchy, mo
     ok = float(labels.isin(hierarchy.synsets.index).mean()) if len(labels) else float("nan")
     return Table1Measurement("LabelDisam", f"{ok:.1%} of {len(labels):,} labels are WordNet synsets (wnids)"
                              + (f" ({contrast})" if contrast else ""),
-                             "Y" if ok == 1.0 else "N", mode, "all labels are wnids")
+                             "Y" if ok == 1.0 else "N", mode, "all labels are wnids", len(labels))
 
 
 def measure_clean(precision: float, n_synsets: int, mode: str = "simulated") -> Table1Measurement:
     return Table1Measurement("Clean", f"mean precision {precision:.1%} over {n_synsets} synsets",
                              "Y" if precision >= CLEAN_MIN_PRECISION else "N", mode,
-                             f"mean precision >= {CLEAN_MIN_PRECISION:.0%}")
+                             f"mean precision >= {CLEAN_MIN_PRECISION:.0%}", int(n_synsets))
 
 
 def measure_dense(populated: pd.DataFrame, mode: str) -> Table1Measurement:
@@ -61,7 +62,7 @@ def measure_dense(populated: pd.DataFrame, mode: str) -> Table1Measurement:
         "DenseHie", f"{int(populated['populated'].sum()):,} of {int(populated['synsets'].sum()):,} "
         f"synsets ({share:.1%}) have images, inner nodes and leaves alike",
         "Y" if share >= DENSE_MIN_SHARE_POPULATED else "N", mode,
-        f"share of synsets with images >= {DENSE_MIN_SHARE_POPULATED:.0%}")
+        f"share of synsets with images >= {DENSE_MIN_SHARE_POPULATED:.0%}", int(populated["synsets"].sum()))
 
 
 def measure_full_resolution(sizes: np.ndarray, mode: str) -> Table1Measurement:
@@ -74,7 +75,7 @@ def measure_full_resolution(sizes: np.ndarray, mode: str) -> Table1Measurement:
     return Table1Measurement("FullRes", f"mean {w:.0f}x{h:.0f} px over {len(sizes):,} images "
                              f"(median shorter side {short:.0f} px)",
                              "Y" if short >= FULLRES_MIN_SIDE else "N", mode,
-                             f"median shorter side >= {FULLRES_MIN_SIDE} px")
+                             f"median shorter side >= {FULLRES_MIN_SIDE} px", len(sizes))
 
 
 def table1(measurements: Iterable[Table1Measurement]) -> pd.DataFrame:

@@ -11,11 +11,11 @@ are skipped and listed, ARCHITECTURE.md "Bad input"); the fall-2011 per-node cou
 """
 
 from .base import Box, ImageSource
-from .decode import (DEFAULT_MAX_PIXELS, SKIP_REASONS, ImageSkipped, SkippedFile, decode_image,
-                     try_decode)
+from .decode import (DEFAULT_MAX_PIXELS, SKIP_REASONS, ImageSkipped, SkippedFile, check_header,
+                     decode_image, try_decode)
 from .folders import CaltechFolder, ImageNetFolder, parse_voc_boxes, read_caltech_mapping
 from .simulated import SimulatedSource
 
 __all__ = ["Box", "ImageSource", "DEFAULT_MAX_PIXELS", "SKIP_REASONS", "ImageSkipped",
-           "SkippedFile", "decode_image", "try_decode", "CaltechFolder", "ImageNetFolder",
+           "SkippedFile", "check_header", "decode_image", "try_decode", "CaltechFolder", "ImageNetFolder",
            "parse_voc_boxes", "read_caltech_mapping", "SimulatedSource"]

@@ -39,6 +39,10 @@ SKIP_REASONS = {
     "corrupt": "the image data cannot be decoded",
     "decompression-bomb": "the image has more pixels than the limit (possible decompression bomb)",
     "unsupported": "the image mode cannot be converted to RGB",
+    "empty-folder": "a synset (class) folder with no image files",
+    "not-a-synset-folder": "a folder (or file) whose name is not a wnid like n02084071",
+    "unknown-synset": "a folder named with a wnid that is not a WordNet 3.0 noun synset",
+    "unmapped-class": "a class folder that the Caltech-to-WordNet table does not map",
 }
 
 
@@ -140,6 +144,30 @@ def decode_image(path: Path | str, max_pixels: int | None = DEFAULT_MAX_PIXELS) 
         low = msg.lower()
         reason = "unsupported" if "conver" in low and ("mode" in low or "not supported" in low) else "corrupt"
         raise _skip(path, reason, msg) from None
+
+
+def check_header(path: Path | str, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> SkippedFile | None:
+    """A fast check of one file (its size and image header, no pixel decoding): the reason it
+    cannot be an image, or None. Truncated pixel data is only found when the image is loaded."""
+    path = Path(path)
+    try:
+        if path.stat().st_size == 0:
+            return SkippedFile(path, "empty")
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                w, h = im.size
+    except (IsADirectoryError, PermissionError, FileNotFoundError) as exc:
+        return SkippedFile(path, "unreadable", exc.strerror or type(exc).__name__)
+    except UnidentifiedImageError:
+        return SkippedFile(path, "not-an-image", "Pillow cannot identify the format")
+    except Image.DecompressionBombError as exc:
+        return SkippedFile(path, "decompression-bomb", str(exc))
+    except (OSError, SyntaxError, ValueError, EOFError, struct.error, zlib.error) as exc:
+        return SkippedFile(path, "corrupt", str(exc) or type(exc).__name__)
+    if max_pixels is not None and w * h > max_pixels:
+        return SkippedFile(path, "decompression-bomb", f"{w}x{h} = {w * h:,} pixels > limit {max_pixels:,}")
+    return None
 
 
 def try_decode(path: Path | str, max_pixels: int | None = DEFAULT_MAX_PIXELS

@@ -25,7 +25,7 @@ from ..config import DATA_DIR
 from ..errors import InputDataError, UserError
 from ..wordnet import WNID_RE
 from .base import Box, ImageSource
-from .decode import DEFAULT_MAX_PIXELS, ImageSkipped, SkippedFile, decode_image, is_image_name
+from .decode import DEFAULT_MAX_PIXELS, ImageSkipped, SkippedFile, check_header, decode_image, is_image_name
 
 CALTECH_FOLDER_RE = re.compile(r"^(\d{3})\.(.+)$")
 CALTECH_MAPPING = DATA_DIR / "caltech256_to_wordnet.csv"
@@ -43,6 +43,16 @@ def _check_root(root: Path | str, what: str) -> Path:
 
 def _visible(entries) -> list[Path]:
     return sorted((p for p in entries if not p.name.startswith(".")), key=lambda p: p.name)
+
+
+def _is_noun_synset(wnid: str) -> bool:
+    from ..wordnet import synset
+
+    try:
+        synset(wnid)
+    except UserError:
+        return False
+    return True
 
 
 def _validate_wnid(wnid: str, where: str) -> str:
@@ -86,19 +96,23 @@ def parse_voc_boxes(xml_path: Path) -> list[tuple[str, Box]]:
 
 
 class _FolderSource(ImageSource):
+    """A folder of class folders. Unusable class folders and files are skipped and listed
+    (``skipped``); only a folder with nothing usable left is an error, listing everything."""
+
     mode = "real"
 
-    def __init__(self, root: Path, max_pixels: int | None) -> None:
+    def __init__(self, root: Path, max_pixels: int | None, check_headers: bool) -> None:
         super().__init__()
         self.root = root
         self.max_pixels = max_pixels
+        self.check_headers = check_headers
         self._images: dict[str, list[tuple[str, Path]]] = {}
         self._paths: dict[str, Path] = {}
 
     def _add_folder(self, wnid: str, folder: Path) -> int:
-        """List one class folder's images; non-images go to skipped. Returns the image count."""
-        listed = self._images.setdefault(wnid, [])
-        n = 0
+        """List one class folder's images; non-images (and, with ``check_headers``, files whose
+        header is not an image's) go to skipped. Returns the image count."""
+        listed = []
         for p in _visible(folder.iterdir()):
             if p.is_dir():
                 self._record_skip(SkippedFile(p, "not-an-image", "a folder inside a class folder"))
@@ -106,12 +120,20 @@ class _FolderSource(ImageSource):
                 continue  # box annotations, read by boxes()
             elif not is_image_name(p):
                 self._record_skip(SkippedFile(p, "not-an-image", f"extension {p.suffix or '(none)'!r}"))
+            elif self.check_headers and (bad := check_header(p, self.max_pixels)) is not None:
+                self._record_skip(bad)
             else:
-                image_id = f"{folder.name}/{p.name}"
-                listed.append((image_id, p))
-                self._paths[image_id] = p
-                n += 1
-        return n
+                listed.append((f"{folder.name}/{p.name}", p))
+        if not listed:
+            self._record_skip(SkippedFile(folder, "empty-folder", "no usable image file"))
+            return 0
+        self._images.setdefault(wnid, []).extend(listed)
+        self._paths.update(dict(listed))
+        return len(listed)
+
+    def _nothing_usable(self, what: str) -> InputDataError:
+        lines = "\n".join(f"  {s}" for s in self.skipped)
+        return InputDataError(f"{what} folder {self.root}: nothing usable ({len(self.skipped)} item(s) skipped):\n{lines}")
 
     def synsets(self) -> list[str]:
         return list(self._images)
@@ -123,6 +145,10 @@ class _FolderSource(ImageSource):
 
     def count(self, wnid: str) -> int:
         return len(self._images.get(wnid, ()))
+
+    @property
+    def n_images(self) -> int:
+        return sum(len(v) for v in self._images.values())
 
     def path(self, image_id: str) -> Path:
         try:
@@ -150,24 +176,31 @@ class _FolderSource(ImageSource):
 
 
 class ImageNetFolder(_FolderSource):
-    """``root/nXXXXXXXX/*.JPEG`` with optional PASCAL-VOC box XML beside the images."""
+    """``root/nXXXXXXXX/*.JPEG`` with optional PASCAL-VOC box XML beside the images.
+
+    Folders not named by a WordNet 3.0 noun wnid, empty synset folders and files that are not
+    images are skipped and listed in ``skipped``; ``check_headers`` (default) also reads every
+    file's image header (fast), so a file that cannot be an image never counts as one.
+    """
 
     def __init__(self, root: Path | str, boxes_root: Path | str | None = None,
-                 max_pixels: int | None = DEFAULT_MAX_PIXELS) -> None:
-        super().__init__(_check_root(root, "ImageNet"), max_pixels)
+                 max_pixels: int | None = DEFAULT_MAX_PIXELS, check_headers: bool = True) -> None:
+        super().__init__(_check_root(root, "ImageNet"), max_pixels, check_headers)
         self.boxes_root = Path(boxes_root) if boxes_root is not None else None
-        folders = [p for p in _visible(self.root.iterdir()) if p.is_dir()]
-        if not folders:
+        entries = _visible(self.root.iterdir())
+        if not any(p.is_dir() for p in entries):
             raise UserError(f"ImageNet folder {self.root} has no synset folders (expected root/nXXXXXXXX/*.JPEG)")
-        for folder in folders:
-            if not WNID_RE.match(folder.name):
-                raise UserError(
-                    f"{folder}: folder name is not a wnid; an ImageNet folder holds only "
-                    "synset folders named like n02084071"
-                )
-            _validate_wnid(folder.name, str(folder))
-            if self._add_folder(folder.name, folder) == 0:
-                raise UserError(f"{folder}: synset folder has no image files")
+        for entry in entries:
+            if not entry.is_dir():
+                self._record_skip(SkippedFile(entry, "not-a-synset-folder", "a file at the top of the folder"))
+            elif not WNID_RE.match(entry.name):
+                self._record_skip(SkippedFile(entry, "not-a-synset-folder", f"{entry.name!r} is not a wnid"))
+            elif not _is_noun_synset(entry.name):
+                self._record_skip(SkippedFile(entry, "unknown-synset", f"{entry.name} is not in WordNet 3.0"))
+            else:
+                self._add_folder(entry.name, entry)
+        if not self._images:
+            raise self._nothing_usable("ImageNet")
 
     def _box_file(self, image_id: str) -> Path | None:
         path = self.path(image_id)
@@ -218,18 +251,22 @@ class CaltechFolder(_FolderSource):
     """
 
     def __init__(self, root: Path | str, mapping: Path | str | Mapping[str, str] | None = None,
-                 strict: bool = False, max_pixels: int | None = DEFAULT_MAX_PIXELS) -> None:
-        super().__init__(_check_root(root, "Caltech"), max_pixels)
+                 strict: bool = False, max_pixels: int | None = DEFAULT_MAX_PIXELS,
+                 check_headers: bool = True) -> None:
+        super().__init__(_check_root(root, "Caltech"), max_pixels, check_headers)
         if mapping is None or isinstance(mapping, (str, Path)):
             self.mapping = read_caltech_mapping(mapping or CALTECH_MAPPING)
         else:
             self.mapping = {str(k): _validate_wnid(str(v), f"mapping entry {k!r}") for k, v in mapping.items()}
         self.unmapped: list[Path] = []
         self.folders: dict[str, list[Path]] = {}
-        folders = [p for p in _visible(self.root.iterdir()) if p.is_dir()]
-        if not folders:
+        entries = _visible(self.root.iterdir())
+        if not any(p.is_dir() for p in entries):
             raise UserError(f"Caltech folder {self.root} has no class folders (expected root/NNN.name/*.jpg)")
-        for folder in folders:
+        for folder in entries:
+            if not folder.is_dir():
+                self._record_skip(SkippedFile(folder, "not-a-synset-folder", "a file at the top of the folder"))
+                continue
             m = CALTECH_FOLDER_RE.match(folder.name)
             name = m.group(2) if m else folder.name
             wnid = self.mapping.get(name)
@@ -238,10 +275,9 @@ class CaltechFolder(_FolderSource):
                     raise UserError(f"{folder}: class {name!r} is not in the Caltech-to-WordNet table; "
                                     f"add a row to {CALTECH_MAPPING} or pass strict=False")
                 self.unmapped.append(folder)
+                self._record_skip(SkippedFile(folder, "unmapped-class", f"class {name!r} is not in {CALTECH_MAPPING.name}"))
                 continue
-            if self._add_folder(wnid, folder) == 0:
-                raise UserError(f"{folder}: class folder has no image files")
-            self.folders.setdefault(wnid, []).append(folder)
+            if self._add_folder(wnid, folder):
+                self.folders.setdefault(wnid, []).append(folder)
         if not self._images:
-            raise UserError(f"Caltech folder {self.root}: none of its {len(folders)} class folders is in "
-                            "the Caltech-to-WordNet table")
+            raise self._nothing_usable("Caltech")

@@ -59,7 +59,7 @@ from typing import Any, Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 from scipy.special import betaincinv, expit, logit
-from tqdm.auto import tqdm
+from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
 from ..errors import UserError
 from ..hierarchy import Hierarchy, load_hierarchy

@@ -23,7 +23,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputDataError
-from .workers import NO_VOTE, MatrixVotes
 
 REQUIRED_COLUMNS = ("wnid", "image_id", "worker_id", "vote")
 OPTIONAL_COLUMNS = ("time",)
@@ -50,6 +49,11 @@ class VoteTable:
     @property
     def wnids(self) -> list[str]:
         return list(dict.fromkeys(self.votes["wnid"]))
+
+    def skipped_frame(self) -> pd.DataFrame:
+        """Every skipped row: file, line, reason (a results table)."""
+        return pd.DataFrame([(str(self.path), s.line, s.reason) for s in self.skipped],
+                            columns=["file", "line", "reason"])
 
 
 def _fail(path: Path, line: int, msg: str) -> InputDataError:
@@ -119,8 +123,8 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
             reasons.append(f"duplicate vote: worker {df['worker_id'].iat[i]!r} already voted on "
                            f"image {df['image_id'].iat[i]!r} of {df['wnid'].iat[i]} at line {first_line[i]}")
         if not skip_bad:
-            raise _fail(path, int(lines[i]), "; ".join(reasons) + " (pass skip_bad=True to skip "
-                        "such rows and list them)")
+            raise _fail(path, int(lines[i]), "; ".join(reasons) + " (to skip such rows and list them: "
+                        "-p votes_skip_bad true; in Python skip_bad=True)")
         skipped.append(SkippedRow(int(lines[i]), "; ".join(reasons)))
     keep = ~(bad | dup)
     out = df[keep].copy()
@@ -131,21 +135,3 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
         raise InputDataError(f"{path}: no usable votes" + (f" ({len(skipped)} rows skipped)" if skipped else ""))
     return VoteTable(path, out.reset_index(drop=True), skipped)
 
-
-def vote_matrices(table: VoteTable) -> dict[str, tuple[np.ndarray, MatrixVotes, list[str]]]:
-    """Per synset: image ids, their votes as a MatrixVotes source (each image's votes in time
-    order, then file order), and the worker names behind the worker codes."""
-    df = table.votes.sort_values(["wnid", "image_id", "time", "line"], na_position="last", kind="stable")
-    workers, worker_names = pd.factorize(df["worker_id"], sort=True)
-    df = df.assign(worker=workers.astype(np.int32))
-    out = {}
-    for wnid, g in df.groupby("wnid", sort=False):
-        images, img_idx = np.unique(g["image_id"].to_numpy(), return_inverse=True)
-        slot = g.groupby(img_idx).cumcount().to_numpy()
-        k = int(slot.max()) + 1
-        w = np.full((len(images), k), -1, np.int32)
-        v = np.full((len(images), k), NO_VOTE, np.int8)
-        w[img_idx, slot] = g["worker"].to_numpy()
-        v[img_idx, slot] = g["vote"].to_numpy()
-        out[str(wnid)] = (images, MatrixVotes(w, v), list(worker_names))
-    return out
