@@ -9,13 +9,13 @@ matrix (slot j = the j-th vote of every candidate), so cost and precision compar
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
+from .dawid_skene import dawid_skene  # noqa: F401  (re-exported: crowd.baselines.dawid_skene)
 from .workers import NO_VOTE
 
 
@@ -58,22 +58,6 @@ def votes_long(records: list[VoteRecord], k: int | None = None, used: bool = Fal
     if not parts:
         return pd.DataFrame({"task": [], "worker": [], "label": []})
     return pd.concat(parts, ignore_index=True)
-
-
-def dawid_skene(long: pd.DataFrame, n_iter: int = 100) -> pd.Series:
-    """P(good) per task by Dawid-Skene (crowd-kit); tasks with votes of one class only get
-    the class crowd-kit's EM gives them."""
-    from crowdkit.aggregation import DawidSkene
-
-    if long.empty:
-        return pd.Series(dtype=float)
-    with warnings.catch_warnings():  # crowd-kit 1.4.2 uses pandas keywords pandas 3 deprecates
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        probas = DawidSkene(n_iter=n_iter).fit(long).probas_
-    if 1 not in probas.columns:
-        return pd.Series(0.0, index=probas.index)
-    return probas[1].astype(float)
 
 
 def _score(accepted: np.ndarray, truth: np.ndarray, votes: float, n: int, synset_ids: np.ndarray) -> dict:
