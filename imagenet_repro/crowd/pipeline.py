@@ -224,18 +224,24 @@ def votes_by_depth(summary: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- real votes
 
 def clean_from_votes(table: VoteTable, config: ConsensusConfig = ConsensusConfig(),
-                     seed: int = 2009) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     seed: int = 2009, votes_per_image: int | None = None,
+                     judge: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same consensus on real votes (a validated CSV): per image its decision, and per
-    synset a summary. The initial subset is drawn among images with >= initial_votes votes;
-    the rest are replayed vote by vote in time order until the table decides."""
+    synset a summary. The initial subset is drawn among images with >= initial_votes votes and
+    judged by all their votes (the first ``votes_per_image`` of each image in time order; all
+    by default: a file with 39 votes per image gives the judge 39, not the table's 10); the
+    rest are replayed vote by vote in time order until the table decides. ``judge``: how the
+    subset is judged (None: config.labels; "dawid-skene" uses the workers)."""
     images_out, rows = [], []
-    for wnid, (images, source, _) in vote_matrices(table).items():
+    for wnid, (images, source, _) in vote_matrices(table, votes_per_image).items():
         have = (source.votes != NO_VOTE).sum(1)
         eligible = have >= config.initial_votes
-        res = dynamic_consensus(source, config, wnid, seed, eligible=eligible)
+        res = dynamic_consensus(source, config, wnid, seed, eligible=eligible,
+                                subset_votes=max(config.initial_votes, source.votes.shape[1]), judge=judge)
+        read = res.n_votes if res.votes_read is None else res.votes_read
         images_out.append(pd.DataFrame({"wnid": wnid, "image_id": images, "votes_available": have,
-                                        "n_votes": res.n_votes, "yes": res.yes,
-                                        "confidence": res.confidence,
+                                        "n_votes": res.n_votes, "yes": res.yes, "votes_read": read,
+                                        "initial": res.initial, "confidence": res.confidence,
                                         "accepted": res.decision == ACCEPT,
                                         "decision": res.decision}))
         rows.append({"wnid": wnid, "images": len(images), "initial": int(res.initial.sum()),
