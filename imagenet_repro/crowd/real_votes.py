@@ -461,8 +461,9 @@ def real_replay(data: RealData, config: ConsensusConfig, seed: int = 2009, order
       (``pooled_table``), each question voted on until the table decides or its votes run out
       (``decide``); beside majority vote of the first k and Dawid-Skene (crowd-kit, fitted on all
       184,962 questions); scored against the experts on the golden questions' own 5 votes;
-      agreement with ReaL over all questions. Dawid-Skene on a prefix of the votes is refitted
-      for the first ``ds_orders`` orders only (2 s a fit on 925K votes); on all 5 votes once
+      agreement with ReaL over all questions. Dawid-Skene on a prefix of the votes (and on the
+      golden questions) is refitted for the first ``ds_orders`` orders only (2 s a fit on 925K
+      votes; its spread is over those orders); on all 5 votes once
       (``ds_all``, from ``question_posteriors``, when already fitted).
     - "golden": the 1,135 golden questions as one synset with 78 votes each (``dynamic_consensus``
       on a ``MatrixVotes`` source): an initial subset of ``config.n_initial`` questions judged by
@@ -526,8 +527,8 @@ def real_replay(data: RealData, config: ConsensusConfig, seed: int = 2009, order
         tg = data.experts.loc[qg, "truth"].to_numpy()
         rec = VoteRecord("golden", qg.to_numpy(np.int64), tg, wg[:, :config.max_votes], vg[:, :config.max_votes],
                          res.initial, res.table, res.n_votes, res.decision)
-        cp = cost_precision([rec], config, accept_grid, ks_golden, ds_thresholds=(0.5,), ds_iter=ds_iter)
-        cp = cp[~cp["method"].str.startswith("Dawid-Skene") | ~cp["parameter"].eq("k=1")]
+        ds_ks = tuple(k for k in ks_golden if k >= 2) if o < ds_orders else ()
+        cp = cost_precision([rec], config, accept_grid, ks_golden, ds_thresholds=(0.5,), ds_iter=ds_iter, ds_ks=ds_ks)
         runs += [{"source": "golden (78 votes per question, up to max_votes used)", "order": o, **r}
                  for r in cp.drop(columns=["precision_mean_synset", "synsets_with_images"]).to_dict("records")]
     runs = pd.DataFrame(runs)
@@ -675,11 +676,12 @@ def fig4_real_per_subtree(per_class: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------- the "maybe" mapping
 
 def maybe_effect(data: RealData, config: ConsensusConfig, seed: int = 2009, judge: str = JUDGE,
-                 ds_iter: int = 50, ds_current: np.ndarray | None = None) -> pd.DataFrame:
+                 ds_iter: int = 50, ds_current: np.ndarray | None = None, with_ds: bool = False) -> pd.DataFrame:
     """The main numbers under each mapping of "maybe" (no / yes / drop): votes, share of yes,
     Fig 7 cells of all golden questions (experts and consensus), and the main replay (order 0)
-    with majority vote and Dawid-Skene of all 5 votes, scored against the experts.
-    ``ds_current``: the Dawid-Skene posterior already fitted under data's own mapping (saves a fit)."""
+    with majority vote of all 5 votes (and, ``with_ds``, Dawid-Skene: 2 s a fit), scored
+    against the experts. ``ds_current``: the Dawid-Skene posterior already fitted under data's
+    own mapping (saves a fit)."""
     rows = []
     for m in R.MAYBE_CHOICES:
         d = data if m == data.maybe else data.remap(m)
@@ -697,8 +699,10 @@ def maybe_effect(data: RealData, config: ConsensusConfig, seed: int = 2009, judg
         dec, used = decide(tc, vm, np.zeros(len(vm), bool), cfg)
         dyn = _score_main(dec == ACCEPT, used, d, mask, t_gold)
         mv = _score_main(majority_vote(vm, vm.shape[1]), (vm != NO_VOTE).sum(1), d, mask, t_gold)
-        p = ds_current if (m == data.maybe and ds_current is not None) else _ds_first_k(wm, vm, vm.shape[1], ds_iter)
-        ds = _score_main(p >= 0.5, (vm != NO_VOTE).sum(1), d, mask, t_gold)
+        ds = {"precision": np.nan, "recall": np.nan}
+        if with_ds or (m == data.maybe and ds_current is not None):
+            p = ds_current if (m == data.maybe and ds_current is not None) else _ds_first_k(wm, vm, vm.shape[1], ds_iter)
+            ds = _score_main(p >= 0.5, (vm != NO_VOTE).sum(1), d, mask, t_gold)
         rows.append({"maybe": m, "votes": len(d.votes), "yes_share": float(d.votes["vote"].mean()),
                      "expert_y1n0": te.values[1, 0], "expert_y3n0": te.values[3, 0], "expert_y0n1": te.values[0, 1],
                      "consensus_y1n0": tc.values[1, 0], "consensus_y3n0": tc.values[3, 0],
