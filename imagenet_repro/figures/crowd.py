@@ -243,10 +243,10 @@ def real_fig4_by_depth(by_depth: pd.DataFrame, paper_mean: float = paper.FIG4_ME
     ax.scatter(d - 0.2, 100 * by_depth["precision_min"], marker="_", s=120, color="black", zorder=3,
                label="worst class at that depth (re-rated)")
     ax.axhline(100 * paper_mean, color=PALETTE["paper"], ls="--", lw=1.2, label=f"paper: {100 * paper_mean:.1f}% on average")
-    for key, name, ls in (("mean", "simulated, against the truth", ":"), ("mean_verified", "simulated, as workers judge it", "-.")):
+    for key, name, ls in (("mean", "against the truth", ":"), ("mean_verified", "as simulated workers judge it", "-.")):
         if simulated and key in simulated and np.isfinite(simulated[key]):
             ax.axhline(100 * simulated[key], color=PALETTE["simulated"], ls=ls, lw=1.2,
-                       label=f"SIMULATED {name}: {100 * simulated[key]:.1f}%")
+                       label=f"SIMULATED, {name}: {100 * simulated[key]:.1f}%")
     ax.set_xticks(d, [f"{x}\nn={n}" for x, n in zip(d, by_depth["synsets"])])
     ax.set_xlabel("tree depth in the subtree (root = 1); n = classes")
     ax.set_ylabel("precision of the ILSVRC-2012 labels (%)")
