@@ -361,3 +361,47 @@ def test_csv_real_path_with_truth_and_votes_per_image(tmp_path):
     images, summary = clean_from_votes(vt, cfg, seed=1, votes_per_image=11)
     assert (images.loc[images["initial"], "votes_read"] == 11).all()  # the subset's judge reads 11, not 10
     assert summary["votes_used"].item() == 10 * 11 + images.loc[~images["initial"], "n_votes"].sum()
+
+
+# ---------------------------------------------------------------- claims
+
+def test_real_claims_on_hand_made_results(tmp_path):
+    from imagenet_repro.crowd import (record_real_depth_claims, record_real_fig4_claims,
+                                      record_real_fig7_claims)
+    from imagenet_repro.results import INFO, NOT_REPRODUCED, REPRODUCED, ResultWriter
+
+    out = ResultWriter("02_test", results_dir=tmp_path)
+    cells = pd.DataFrame({"group": ["vehicle", "dog"], "label": ["vehicle classes", "dog breeds"], "yes": [1, 1],
+                          "no": [0, 0], "paper": [0.85, 0.69], "paper_label": ["cat.n.01", "burmese_cat.n.01"],
+                          "expert": [0.80, 0.50], "expert_lo": [0.7, 0.4], "expert_hi": [0.9, 0.6],
+                          "consensus": [0.82, 0.70], "consensus_lo": [0.7, 0.6], "consensus_hi": [0.9, 0.8],
+                          "two_class": [0.8, 0.1], "weight": [10.0, 12.0]})
+    groups = pd.DataFrame({"questions": [89, 132], "good": [16, 27]}, index=pd.Index(["vehicle", "dog"], name="group"))
+    need = pd.DataFrame({"group": ["vehicle", "dog", "vehicle", "dog"], "estimate": ["expert", "expert", "consensus", "consensus"],
+                         "threshold": 0.99, "votes": [4.0, np.nan, 3.0, 3.0], "votes_lo": [3.0, 5.0, 3.0, 3.0],
+                         "votes_hi": [6.0, np.nan, 4.0, 4.0]})
+    got = record_real_fig7_claims(out, RV.Fig7Real(cells, {}, groups, need), accept=0.99)
+    c = {x.id: x for x in out.claims}
+    assert c["real.fig7.vehicle.y1n0"].verdict == REPRODUCED and c["real.fig7.dog.y1n0"].verdict == NOT_REPRODUCED
+    assert c["real.fig7.dog.consensus_excess"].reproduced == pytest.approx(0.2)
+    # a table that never reaches the threshold needs more votes than one that does
+    assert c["real.fig7.finegrained_needs_more_votes.expert"].reproduced == "yes"
+    assert c["real.fig7.finegrained_needs_more_votes.consensus"].verdict == NOT_REPRODUCED  # 3 vs 3
+    assert got["consensus"] == {"vehicle": 3.0, "dog": 3.0}
+
+    by_depth = pd.DataFrame({"synsets": [2]}, index=[3])
+    by_depth.attrs.update(mean=0.65, mean_upper=0.83, mean_labelled=0.75, mean_mammal=0.64, upper_mammal=0.82,
+                          mean_vehicle=0.69, upper_vehicle=0.86, mean_all12=0.68, upper_all12=0.85, classes=285,
+                          subtrees=("mammal", "vehicle"))
+    record_real_fig4_claims(out, by_depth)
+    c = {x.id: x for x in out.claims}
+    assert c["real.fig4.mean_precision_mammal"].verdict == NOT_REPRODUCED and c["real.fig4.mean_precision"].reproduced == 0.65
+    assert c["real.fig4.paper_within_bounds"].reproduced == "no"  # 0.997 is above the upper bound 0.83
+    per_depth = pd.DataFrame({"classes": [10, 20, 30], "mean": [1.5, 1.6, 2.0]}, index=[9, 10, 12])
+    per_depth.attrs.update(spearman=0.3, p_value=1e-6, column="votes_model_exact")
+    record_real_depth_claims(out, pd.DataFrame({"depth_bin": ["1-8"], "expert_votes": [3.0], "expert_lo": [2.0],
+                                                "expert_hi": [4.0]}), per_depth)
+    c = {x.id: x for x in out.claims}
+    assert c["real.votes_needed.deeper_needs_more"].verdict == REPRODUCED
+    assert "mean votes at depth <= 10: 1.57, >= 12: 2.00" in c["real.votes_needed.deeper_needs_more"].note
+    assert c["real.votes_needed.depth_spearman"].verdict == INFO

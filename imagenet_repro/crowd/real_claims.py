@@ -91,7 +91,7 @@ def record_real_depth_claims(out: ResultWriter, golden_bins: pd.DataFrame, per_d
     if by_group is not None:
         out.claim("real.votes_needed.by_group", "median votes a class needs (its own 5-vote questions), per group",
                   "Sec 3.2", None, "; ".join(f"{g}: {r['median']:.2f}" for g, r in by_group.iterrows()), "real",
-                  direction="info", note="; ".join(f"{g}: {r['classes']} classes, quartiles {r['q25']:.2f}-{r['q75']:.2f}"
+                  direction="info", note="; ".join(f"{g}: {int(r['classes'])} classes, quartiles {r['q25']:.2f}-{r['q75']:.2f}"
                                                    for g, r in by_group.iterrows()))
     deeper = a["spearman"] > 0 and a["p_value"] < 0.01
     shallow = per_depth[per_depth.index <= 10]
