@@ -14,6 +14,7 @@ from imagenet_repro.crowd import (ConsensusConfig, MatrixVotes, analyse_votes_cs
                                   read_truth_csv, read_votes_csv, table_from_votes, vote_matrices)
 from imagenet_repro.crowd import real_votes as RV
 from imagenet_repro.errors import InputDataError, UserError
+from imagenet_repro.rng import rng as stream
 from imagenet_repro.sources import reassessed as R
 
 
@@ -157,19 +158,21 @@ def test_the_subset_is_judged_by_all_its_votes():
         dynamic_consensus(src, cfg, "n1", seed=0, subset_votes=1)
 
 
-def test_dawid_skene_judge_sees_who_says_yes_to_everything():
-    rng = np.random.default_rng(5)
-    n, k, n_workers = 400, 5, 20
+def test_dawid_skene_judge_sees_who_says_yes_or_no_to_everything():
+    # 30% of the workers say yes to everything, 30% no; the rest are right 95% of the time: the
+    # counts mislead the two-class judge, Dawid-Skene learns who to trust
+    rng = stream(5, "test-yes-sayers")
+    n, k, n_workers = 600, 5, 20
     truth = rng.random(n) < 0.3
-    yes_sayer = np.arange(n_workers) < 8  # 40% of the workers say yes to everything
+    yes_sayer, no_sayer = np.arange(n_workers) < 6, (np.arange(n_workers) >= 6) & (np.arange(n_workers) < 12)
     w = np.stack([rng.permutation(n_workers)[:k] for _ in range(n)])
-    honest = np.where(rng.random((n, k)) < 0.9, truth[:, None], ~truth[:, None])
-    v = np.where(yes_sayer[w], True, honest).astype(np.int8)
+    honest = np.where(rng.random((n, k)) < 0.95, truth[:, None], ~truth[:, None])
+    v = np.where(yes_sayer[w], True, np.where(no_sayer[w], False, honest)).astype(np.int8)
     cfg = ConsensusConfig(initial_votes=5, max_votes=5)
     _, g_ds = RV.judged_table(w, v, cfg, "dawid-skene")
     _, g_lat = RV.judged_table(w, v, cfg, "latent")
     acc_ds, acc_lat = ((g_ds > 0.5) == truth).mean(), ((g_lat > 0.5) == truth).mean()
-    assert acc_ds > 0.95 and acc_ds > acc_lat + 0.05, (acc_ds, acc_lat)
+    assert acc_ds > 0.9 and acc_ds > acc_lat + 0.08, (acc_ds, acc_lat)
 
 
 # ---------------------------------------------------------------- the replay on a planted case
@@ -177,7 +180,7 @@ def test_dawid_skene_judge_sees_who_says_yes_to_everything():
 def _planted_real(n_golden: int = 40, n_main: int = 200, seed: int = 0) -> RV.RealData:
     """Perfect raters: every vote is the truth. 40 golden questions with 12 votes (and 5 main
     votes each), 160 more questions with 5 votes."""
-    rng = np.random.default_rng(seed)
+    rng = stream(seed, "test-planted-real")
     truth = rng.random(n_main) < 0.4
     truth[:4] = [True, False, True, False]
     q = np.arange(n_main)
@@ -396,7 +399,7 @@ def test_real_claims_on_hand_made_results(tmp_path):
     record_real_fig4_claims(out, by_depth)
     c = {x.id: x for x in out.claims}
     assert c["real.fig4.mean_precision_mammal"].verdict == NOT_REPRODUCED and c["real.fig4.mean_precision"].reproduced == 0.65
-    assert c["real.fig4.paper_within_bounds"].reproduced == "no"  # 0.997 is above the upper bound 0.83
+    assert c["real.fig4.paper_within_bounds"].reproduced == "no"  # the paper's mean is above the upper bound 0.83
     per_depth = pd.DataFrame({"classes": [10, 20, 30], "mean": [1.5, 1.6, 2.0]}, index=[9, 10, 12])
     per_depth.attrs.update(spearman=0.3, p_value=1e-6, column="votes_model_exact")
     record_real_depth_claims(out, pd.DataFrame({"depth_bin": ["1-8"], "expert_votes": [3.0], "expert_lo": [2.0],

@@ -142,7 +142,7 @@ def record_real_cost_claims(out: ResultWriter, replay: ReplayResult, accept: flo
 
 def record_real_fig4_claims(out: ResultWriter, by_depth: pd.DataFrame) -> None:
     """Fig 4 on real labels: the mean precision of the ILSVRC-2012 labels over mammal and over
-    vehicle classes (re-rated images: biased low) against the paper's 99.7%, the upper bound,
+    vehicle classes (re-rated images: biased low) against the paper's mean, the upper bound,
     and whether the paper's value lies between the two."""
     a = by_depth.attrs
     lo_note = "re-rated images only (those where models disagreed with the label: biased low)"
