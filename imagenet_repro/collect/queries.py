@@ -51,7 +51,6 @@ from ..wordnet import WNID_RE, wordnet
 from ..wordnet import synset as get_synset
 from ..world import World, WorldConfig
 from ..world.web import Query  # noqa: F401  (the one query type: the world searches it)
-from ..world.web import QueryKind as Kind
 
 # English, then the translation languages in the paper's order (Sec 3.1).
 TRANSLATION_LANGUAGES: tuple[str, ...] = paper.TRANSLATION_LANGUAGES

@@ -9,19 +9,13 @@ matrix (slot j = the j-th vote of every candidate), so cost and precision compar
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from .consensus import (
-    ACCEPT,
-    ConfidenceTable,
-    ConsensusConfig,
-    decide,
-    table_from_votes,
-)
+from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
+from .dawid_skene import dawid_skene  # noqa: F401  (re-exported: crowd.baselines.dawid_skene)
 from .workers import NO_VOTE
 
 
@@ -66,22 +60,6 @@ def votes_long(records: list[VoteRecord], k: int | None = None, used: bool = Fal
     return pd.concat(parts, ignore_index=True)
 
 
-def dawid_skene(long: pd.DataFrame, n_iter: int = 100) -> pd.Series:
-    """P(good) per task by Dawid-Skene (crowd-kit); tasks with votes of one class only get
-    the class crowd-kit's EM gives them."""
-    from crowdkit.aggregation import DawidSkene
-
-    if long.empty:
-        return pd.Series(dtype=float)
-    with warnings.catch_warnings():  # crowd-kit 1.4.2 uses pandas keywords pandas 3 deprecates
-        warnings.simplefilter("ignore", DeprecationWarning)
-        warnings.simplefilter("ignore", FutureWarning)
-        probas = DawidSkene(n_iter=n_iter).fit(long).probas_
-    if 1 not in probas.columns:
-        return pd.Series(0.0, index=probas.index)
-    return probas[1].astype(float)
-
-
 def _score(accepted: np.ndarray, truth: np.ndarray, votes: float, n: int, synset_ids: np.ndarray) -> dict:
     tp = int((accepted & truth).sum())
     acc = int(accepted.sum())
@@ -115,10 +93,11 @@ def replay(records: list[VoteRecord], config: ConsensusConfig, label: str = "") 
 def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
                    accept_grid: tuple[float, ...] = (0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999),
                    ks: tuple[int, ...] = (1, 3, 5, 7, 9), ds_thresholds: tuple[float, ...] = (0.5, 0.99),
-                   ds_iter: int = 100) -> pd.DataFrame:
+                   ds_iter: int = 100, ds_ks: tuple[int, ...] | None = None) -> pd.DataFrame:
     """Votes per image vs precision and recall (against the world's truth) of: the paper's
     dynamic consensus at several accept thresholds (same tables), fixed-k majority vote,
-    and Dawid-Skene on the first k votes and on the dynamic method's own votes."""
+    and Dawid-Skene on the first k votes (``ds_ks``, default ``ks``; () for none: each fit
+    costs time) and, unless ``ds_ks=()``, on the dynamic method's own votes."""
     truth = np.concatenate([r.is_positive for r in records])
     sid = np.concatenate([np.full(len(r.is_positive), i) for i, r in enumerate(records)])
     n = len(truth)
@@ -137,12 +116,14 @@ def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
         acc = np.concatenate([majority_vote(r.votes, k) for r in records])
         used = sum(int((r.votes[:, :k] != NO_VOTE).sum()) for r in records)
         rows.append({"method": "majority vote", "parameter": f"k={k}", **_score(acc, truth, used, n, sid)})
-    for k in ks:
+    for k in (ks if ds_ks is None else ds_ks):
         long = votes_long(records, k)
         p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
         for t in ds_thresholds:
             rows.append({"method": f"Dawid-Skene (P>={t:g})", "parameter": f"k={k}",
                          **_score(p >= t, truth, len(long), n, sid)})
+    if ds_ks == ():
+        return pd.DataFrame(rows)
     long = votes_long(records, used=True)
     p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
     for t in ds_thresholds:

@@ -10,8 +10,21 @@ under a two-class model of all its votes (a mixture of two binomials fitted by E
 makes the counted table an unbiased estimate of P(good | y, n) when that model holds (the
 tower property), and which stays near the base rate when the votes do not separate two
 kinds of images (pure spammers, a synset a picture cannot show). ``labels="majority"``
-uses the plain majority of the votes instead. Sparse cells are shrunk towards the model's
-own posterior by ``smoothing`` pseudo-images.
+uses the plain majority of the votes instead; with real votes, whose workers are known,
+``judge="dawid-skene"`` judges the subset by Dawid-Skene (a confusion matrix per worker).
+Sparse cells are shrunk towards the model's own posterior by ``smoothing`` pseudo-images.
+
+Why a table can be overconfident (issue 9, measured on real votes in notebook 02): the subset
+is judged from the very votes the table counts, through a model. The two-class model takes
+every vote on an image as an independent draw with one yes-rate per class, so a look-alike
+wrong image that fools most workers, or a yes from a worker who says yes to everything, counts
+as much evidence as any other; its posterior is too sure, and so is every cell counted from
+it. Where a cell uses all of an image's votes (y + n = the votes the image has) the cell *is*
+the model's posterior, with nothing counted. Two things limit this: judging the subset by all
+the votes a source has (``subset_votes``: a real source may hold 39 votes per image where the
+table needs 10), and judging it by Dawid-Skene when the workers are known. What no judge can
+remove is an error the whole crowd shares: the table is P(the crowd's consensus says good | y,
+n), and only a truth (expert answers, a truth file) measures P(good | y, n).
 
 Every remaining candidate then gets votes one round at a time (all still-open candidates
 get one more vote per round, vectorised) until its confidence reaches ``accept`` (it joins
@@ -173,6 +186,14 @@ class ConfidenceTable:
     def lookup(self, yes: np.ndarray, no: np.ndarray) -> np.ndarray:
         return self.values[np.asarray(yes, int), np.asarray(no, int)]
 
+    def lookup_capped(self, yes: np.ndarray, no: np.ndarray) -> np.ndarray:
+        """T at the counts, NaN where an image has more votes than the table covers."""
+        yes, no = np.asarray(yes, int), np.asarray(no, int)
+        inside = yes + no <= self.size
+        out = np.full(yes.shape, np.nan)
+        out[inside] = self.values[yes[inside], no[inside]]
+        return out
+
     def max_confidence(self, max_votes: int | None = None) -> float:
         k = self.size if max_votes is None else max_votes
         y, n = np.meshgrid(np.arange(self.size + 1), np.arange(self.size + 1), indexing="ij")
@@ -222,20 +243,29 @@ def confidence_table(yes: np.ndarray, total: np.ndarray, good: np.ndarray, size:
 
 
 def table_from_votes(yes: np.ndarray, total: np.ndarray, config: ConsensusConfig,
-                     truth: np.ndarray | None = None) -> ConfidenceTable:
+                     truth: np.ndarray | None = None, good: np.ndarray | None = None) -> ConfidenceTable:
     """The confidence table of one synset from its initial subset's vote counts.
 
-    ``truth`` (known only in the simulation) replaces the judged labels: the oracle table.
+    ``truth`` (known only in the simulation, or from experts) replaces the judged labels: the
+    oracle table. ``good`` is P(good) per subset image judged elsewhere (e.g. by Dawid-Skene
+    with the workers known); the table is counted on it like on the majority's judgements.
+    Images may have more votes than the table's size: the cells then weigh a random
+    initial_votes-sample of all of them (hypergeometric), judged by all of them.
     """
     size = config.initial_votes
     if truth is not None:
         return confidence_table(yes, total, np.asarray(truth, float), size, config.smoothing)
     g, fit = fit_latent(yes, total, config.min_evidence, config.min_good_yes)
     y, n = np.meshgrid(np.arange(size + 1), np.arange(size + 1), indexing="ij")
-    if config.labels == "majority":
-        # each image judged by the majority of its votes; sparse cells are shrunk towards
-        # the naive-Bayes posterior with yes-rates counted on those judgements
-        g = (yes > total / 2).astype(float) + 0.5 * (yes == total / 2)
+    if good is not None or config.labels == "majority":
+        # each image judged elsewhere (``good``) or by the majority of its votes; sparse cells
+        # are shrunk towards the naive-Bayes posterior with yes-rates counted on those judgements
+        if good is not None:
+            g = np.asarray(good, float)
+            if g.shape != np.shape(yes):
+                raise UserError(f"good has {g.shape} values for {np.shape(yes)} subset images")
+        else:
+            g = (yes > total / 2).astype(float) + 0.5 * (yes == total / 2)
         yes_f, tot_f, eps = np.asarray(yes, float), np.asarray(total, float), 1e-4
         p1 = float(np.clip((g @ yes_f) / max(g @ tot_f, 1e-12), eps, 1 - eps))
         p0 = float(np.clip(((1 - g) @ yes_f) / max((1 - g) @ tot_f, 1e-12), eps, 1 - eps))
@@ -261,6 +291,7 @@ class SynsetConsensus:
     consensus: bool  # the table reaches `accept` within max_votes
     rounds: int = 0
     meta: dict = field(default_factory=dict)
+    votes_read: np.ndarray | None = None  # int16 votes read per row, where the subset's judge read more
 
     @property
     def accepted(self) -> np.ndarray:
@@ -268,7 +299,7 @@ class SynsetConsensus:
 
     @property
     def total_votes(self) -> int:
-        return int(self.n_votes.sum())
+        return int((self.n_votes if self.votes_read is None else self.votes_read).sum())
 
 
 def choose_initial(n: int, config: ConsensusConfig, seed: int, wnid: str,
@@ -280,24 +311,50 @@ def choose_initial(n: int, config: ConsensusConfig, seed: int, wnid: str,
     return np.sort(gen.choice(pool, size=k, replace=False)) if k else pool[:0]
 
 
+JUDGES = ("latent", "majority", "dawid-skene")
+
+
 def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, seed: int,
                       eligible: np.ndarray | None = None,
-                      truth: np.ndarray | None = None) -> SynsetConsensus:
+                      truth: np.ndarray | None = None, subset_votes: int | None = None,
+                      judge: str | None = None) -> SynsetConsensus:
     """Run the paper's algorithm on one synset. ``source`` gives vote j of any rows.
 
     ``eligible`` restricts the initial subset (real votes: images with enough votes);
     ``truth`` swaps the judged labels for the true ones (an oracle table, for comparison).
+    ``subset_votes`` (>= initial_votes; None: initial_votes) is how many votes of each subset
+    image are read to judge it (a real source may hold more than the table's size: all of them
+    make a better judge); ``judge`` ("latent", "majority", "dawid-skene"; None: config.labels)
+    how the subset is judged. The subset's own decisions use the table at its first
+    initial_votes votes.
     """
+    judge = config.labels if judge is None else judge
+    if judge not in JUDGES:
+        raise UserError(f"judge must be one of {', '.join(JUDGES)}, not {judge!r}")
+    sv = config.initial_votes if subset_votes is None else int(subset_votes)
+    if sv < config.initial_votes:
+        raise UserError(f"subset_votes ({sv}) must be >= initial_votes ({config.initial_votes})")
     n = len(source)
     init = choose_initial(n, config, seed, wnid, eligible)
     yes = np.zeros(n, np.int16)
     tot = np.zeros(n, np.int16)
-    for j in range(config.initial_votes):
-        _, v = source.slot(j, init)
-        yes[init] += (v == 1)
-        tot[init] += (v != NO_VOTE)
-    table = table_from_votes(yes[init], tot[init], config,
-                             None if truth is None else np.asarray(truth)[init])
+    w_sub = np.full((len(init), sv), -1, np.int64)
+    v_sub = np.full((len(init), sv), NO_VOTE, np.int8)
+    for j in range(sv):
+        w, v = source.slot(j, init)
+        w_sub[:, j], v_sub[:, j] = w, v
+    first = v_sub[:, :config.initial_votes]
+    yes[init] = (first == 1).sum(1)
+    tot[init] = (first != NO_VOTE).sum(1)
+    y_all, t_all = (v_sub == 1).sum(1), (v_sub != NO_VOTE).sum(1)
+    good = None
+    if judge == "dawid-skene" and truth is None:
+        from .dawid_skene import dawid_skene_matrix
+
+        good = dawid_skene_matrix(w_sub, v_sub)
+    cfg = config if judge == config.labels or judge == "dawid-skene" else \
+        ConsensusConfig(**{**config.to_dict(), "labels": judge})
+    table = table_from_votes(y_all, t_all, cfg, None if truth is None else np.asarray(truth)[init], good)
     decision, is_open, consensus = _start(table, config, init, yes, tot)
     rounds = 0
     for j in range(config.max_votes):
@@ -308,8 +365,12 @@ def dynamic_consensus(source: VoteSource, config: ConsensusConfig, wnid: str, se
         _, v = source.slot(j, rows)
         _vote_round(table, config, rows, v, yes, tot, decision, is_open)
     confidence = table.lookup(yes, tot - yes).astype(np.float32)
+    read = None
+    if sv > config.initial_votes:
+        read = tot.copy()
+        read[init] = t_all
     return SynsetConsensus(wnid, table, np.isin(np.arange(n), init), yes, tot, confidence,
-                           decision, consensus, rounds)
+                           decision, consensus, rounds, votes_read=read)
 
 
 def _start(table: "ConfidenceTable", config: "ConsensusConfig", init: np.ndarray, yes: np.ndarray,

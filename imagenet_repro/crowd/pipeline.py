@@ -233,9 +233,13 @@ def votes_by_depth(summary: pd.DataFrame) -> pd.DataFrame:
 
 # ---------------------------------------------------------------- real votes
 
-def vote_matrices(table: VoteTable) -> dict[str, tuple[np.ndarray, MatrixVotes, list[str]]]:
+def vote_matrices(table: VoteTable, votes_per_image: int | None = None
+                  ) -> dict[str, tuple[np.ndarray, MatrixVotes, list[str]]]:
     """Per synset: image ids, their votes as a MatrixVotes source (each image's votes in time
-    order, then file order), and the worker names behind the worker codes."""
+    order, then file order; the first ``votes_per_image`` only, all by default), and the worker
+    names behind the worker codes."""
+    if votes_per_image is not None and votes_per_image < 1:
+        raise UserError(f"votes_per_image must be >= 1 (or None: all), not {votes_per_image}")
     df = table.votes.sort_values(["wnid", "image_id", "time", "line"], na_position="last", kind="stable")
     workers, worker_names = pd.factorize(df["worker_id"], sort=True)
     df = df.assign(worker=workers.astype(np.int32))
@@ -243,6 +247,9 @@ def vote_matrices(table: VoteTable) -> dict[str, tuple[np.ndarray, MatrixVotes, 
     for wnid, g in df.groupby("wnid", sort=False):
         images, img_idx = np.unique(g["image_id"].to_numpy(), return_inverse=True)
         slot = g.groupby(img_idx).cumcount().to_numpy()
+        if votes_per_image is not None:
+            keep = slot < votes_per_image
+            g, img_idx, slot = g[keep], img_idx[keep], slot[keep]
         k = int(slot.max()) + 1
         w = np.full((len(images), k), -1, np.int32)
         v = np.full((len(images), k), NO_VOTE, np.int8)
@@ -253,18 +260,24 @@ def vote_matrices(table: VoteTable) -> dict[str, tuple[np.ndarray, MatrixVotes, 
 
 
 def clean_from_votes(table: VoteTable, config: ConsensusConfig = ConsensusConfig(),
-                     seed: int = 2009) -> tuple[pd.DataFrame, pd.DataFrame]:
+                     seed: int = 2009, votes_per_image: int | None = None,
+                     judge: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The same consensus on real votes (a validated CSV): per image its decision, and per
-    synset a summary. The initial subset is drawn among images with >= initial_votes votes;
-    the rest are replayed vote by vote in time order until the table decides."""
+    synset a summary. The initial subset is drawn among images with >= initial_votes votes and
+    judged by all their votes (the first ``votes_per_image`` of each image in time order; all
+    by default: a file with 39 votes per image gives the judge 39, not the table's 10); the
+    rest are replayed vote by vote in time order until the table decides. ``judge``: how the
+    subset is judged (None: config.labels; "dawid-skene" uses the workers)."""
     images_out, rows = [], []
-    for wnid, (images, source, _) in vote_matrices(table).items():
+    for wnid, (images, source, _) in vote_matrices(table, votes_per_image).items():
         have = (source.votes != NO_VOTE).sum(1)
         eligible = have >= config.initial_votes
-        res = dynamic_consensus(source, config, wnid, seed, eligible=eligible)
+        res = dynamic_consensus(source, config, wnid, seed, eligible=eligible,
+                                subset_votes=max(config.initial_votes, source.votes.shape[1]), judge=judge)
+        read = res.n_votes if res.votes_read is None else res.votes_read
         images_out.append(pd.DataFrame({"wnid": wnid, "image_id": images, "votes_available": have,
-                                        "n_votes": res.n_votes, "yes": res.yes,
-                                        "confidence": res.confidence,
+                                        "n_votes": res.n_votes, "yes": res.yes, "votes_read": read,
+                                        "initial": res.initial, "confidence": res.confidence,
                                         "accepted": res.decision == ACCEPT,
                                         "decision": res.decision}))
         rows.append({"wnid": wnid, "images": len(images), "initial": int(res.initial.sum()),
