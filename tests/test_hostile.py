@@ -44,7 +44,7 @@ def test_bad_votes_row_names_file_line_and_switch(tmp_path):
     empty.write_text("")
     proc, errors, _ = _run_all("--only", "02", "--results-dir", str(tmp_path / "r"), "-p", "votes_csv", str(empty))
     assert proc.returncode == 2 and errors == [f"error: -p votes_csv: {empty}:1: the file is empty; expected a header "
-                                               "wnid,image_id,worker_id,vote[,time]"]
+                                               "wnid,image_id,worker_id,vote[,time] (or crowd-kit's worker,task,label)"]
 
 
 def test_folder_with_nothing_usable_lists_everything_at_once(tmp_path):
@@ -120,3 +120,67 @@ def test_lists_parse_from_commas_and_literals(values):
             assert str(exc).startswith(f"-p ks {bad!r}: expected a comma-separated list of integers")
         else:
             raise AssertionError("a list with a non-integer passed")
+
+
+# ---------------------------------------------------------------- the votes parser, planted defects
+
+import pytest  # noqa: E402
+
+from imagenet_repro.errors import InputDataError  # noqa: E402
+from imagenet_repro.sources.votes_csv import read_votes_csv  # noqa: E402
+
+KNOWN = ["n02084071", "n02121808"]
+
+
+def test_csv_shape_defects_are_named_and_skippable(tmp_path):
+    f = tmp_path / "v.csv"
+    f.write_text("wnid,image_id,worker_id,vote\n"
+                 "n02084071,i1,w1,1\n"
+                 "n02084071,i1,w2,1,extra\n"      # line 3: too many
+                 "n02084071,i2\n"                  # line 4: too few
+                 "\n"                              # line 5: empty line
+                 "n02084071,i2,w1,\n"              # line 6: empty field
+                 'n02084071,"i,3",w1,0\n')        # line 7: a quoted comma is one field
+    with pytest.raises(InputDataError, match=r"v.csv:3: too many fields \(5; the header has 4\)"):
+        read_votes_csv(f, KNOWN)
+    t = read_votes_csv(f, KNOWN, skip_bad=True)
+    assert [(s.line, s.reason) for s in t.skipped] == [
+        (3, "too many fields (5; the header has 4)"), (4, "too few fields (2; the header has 4)"),
+        (5, "empty line"), (6, "empty field (wnid, image_id, worker_id and vote are required)")]
+    assert t.votes["image_id"].tolist() == ["i1", "i,3"] and t.votes["line"].tolist() == [2, 7]
+    dup = tmp_path / "dup.csv"
+    dup.write_text("wnid,image_id,worker_id,vote,Vote\nn02084071,i1,w1,1,0\n")
+    with pytest.raises(InputDataError, match=r"dup.csv:1: column 'vote' appears 2 times in the header"):
+        read_votes_csv(dup, KNOWN, skip_bad=True)  # never skippable: which vote column?
+
+
+ROW = st.tuples(st.sampled_from(KNOWN), st.integers(0, 30), st.integers(0, 8), st.sampled_from(["0", "1"]))
+DEFECTS = ("vote", "many", "few", "empty", "wnid", "blank")
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(ROW, min_size=1, max_size=40, unique_by=lambda r: (r[0], r[1], r[2])),
+       st.lists(st.tuples(st.integers(0, 39), st.sampled_from(DEFECTS)), max_size=8))
+def test_rejected_lines_are_exactly_the_planted_ones(tmp_path_factory, rows, plants):
+    lines = [f"{w},img{i},wk{k},{v}" for w, i, k, v in rows]
+    planted = {}
+    for pos, kind in plants:
+        if pos < len(lines) and pos not in planted:
+            w, i, k, v = rows[pos]
+            lines[pos] = {"vote": f"{w},img{i},wk{k},2", "many": f"{w},img{i},wk{k},{v},x", "few": f"{w},img{i}",
+                          "empty": f"{w},,wk{k},{v}", "wnid": f"n99999999,img{i},wk{k},{v}", "blank": ""}[kind]
+            planted[pos] = kind
+    f = tmp_path_factory.mktemp("csv") / "votes.csv"
+    f.write_text("wnid,image_id,worker_id,vote\n" + "\n".join(lines) + "\n")
+    expected = sorted(p + 2 for p in planted)  # the header is line 1
+    if len(planted) == len(lines):
+        with pytest.raises(InputDataError, match="no usable votes"):
+            read_votes_csv(f, KNOWN, skip_bad=True)
+        return
+    t = read_votes_csv(f, KNOWN, skip_bad=True)
+    assert [s.line for s in t.skipped] == expected
+    assert sorted(t.votes["line"].tolist()) == sorted(set(range(2, len(lines) + 2)) - set(expected))
+    if expected:
+        with pytest.raises(InputDataError) as e:
+            read_votes_csv(f, KNOWN)
+        assert str(e.value).startswith(f"{f}:{expected[0]}: ") and "-p votes_skip_bad true" in str(e.value)

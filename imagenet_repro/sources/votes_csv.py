@@ -93,20 +93,63 @@ def parse_columns(columns: dict[str, str] | str | None, allowed: Iterable[str],
     return {str(k): str(v).strip().lower() for k, v in columns.items()}
 
 
-def _read_raw(path: Path, what: str, expected: str) -> pd.DataFrame:
+@dataclass
+class _Raw:
+    """A CSV file's records: one row per record after the header (fields padded or cut to the
+    header's width), its file line, and what is wrong with its shape ("" when nothing)."""
+
+    frame: pd.DataFrame
+    lines: np.ndarray
+    shape: np.ndarray
+
+
+def _read_raw(path: Path, what: str, expected: str) -> _Raw:
+    """Parse a CSV strictly: a duplicated column name is an error; a record with too many or
+    too few fields, or an empty line, is a bad row (named with its line, skippable)."""
+    import csv
+    import io
+    from collections import Counter
+
     if not path.is_file():
         raise InputDataError(f"{path}: {what} file not found")
+    data = path.read_bytes()
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, skip_blank_lines=False,
-                          skipinitialspace=True, encoding="utf-8")
-    except pd.errors.EmptyDataError:
-        raise InputDataError(f"{path}:1: the file is empty; expected a header {expected}") from None
-    except pd.errors.ParserError as e:
-        raise InputDataError(f"{path}: cannot parse the CSV ({e})") from None
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise InputDataError(f"{path}: not UTF-8 text ({e.reason} at byte {e.start})") from None
-    raw.columns = [str(c).strip().lower() for c in raw.columns]
-    return raw
+        line = data[:e.start].count(b"\n") + 1
+        raise InputDataError(f"{path}:{line}: not UTF-8 text ({e.reason} at byte {e.start})") from None
+    try:
+        rows = list(csv.reader(io.StringIO(text), skipinitialspace=True))
+    except csv.Error as e:
+        raise InputDataError(f"{path}: cannot parse the CSV ({e})") from None
+    if not rows or not any(c.strip() for c in rows[0]):
+        raise InputDataError(f"{path}:1: the file is empty; expected a header {expected}")
+    header = [c.strip().lower() or f"(unnamed {i + 1})" for i, c in enumerate(rows[0])]
+    twice = [c for c, k in Counter(header).items() if k > 1]
+    if twice:
+        raise InputDataError(f"{path}:1: column {twice[0]!r} appears {header.count(twice[0])} times in the "
+                             "header: each column name once")
+    body = rows[1:]
+    physical = text.count("\n") + (0 if text.endswith("\n") else 1)
+    if physical == len(rows):  # one record per line: record k is on line k + 2
+        lines = np.arange(2, len(rows) + 1)
+    else:  # a quoted field spans lines: ask the reader where each record starts
+        reader, starts, prev = csv.reader(io.StringIO(text), skipinitialspace=True), [], 0
+        for _ in reader:
+            starts.append(prev + 1)
+            prev = reader.line_num
+        lines = np.asarray(starts[1:], dtype=np.int64)
+    width = len(header)
+    lens = np.fromiter(map(len, body), dtype=np.int64, count=len(body))
+    shape = np.full(len(body), "", dtype=object)
+    for i in np.flatnonzero(lens != width):  # only the malformed records (few)
+        k = int(lens[i])
+        shape[i] = ("empty line" if k == 0 or (k == 1 and not body[i][0].strip()) else
+                    f"too many fields ({k}; the header has {width})" if k > width else
+                    f"too few fields ({k}; the header has {width})")
+        body[i] = (list(body[i]) + [""] * width)[:width]
+    frame = pd.DataFrame(body, columns=header, dtype=str) if body else pd.DataFrame(columns=header, dtype=str)
+    return _Raw(frame, lines, shape)
 
 
 def _map_columns(raw: pd.DataFrame, path: Path, columns: dict[str, str], ours: tuple[str, ...],
@@ -137,7 +180,8 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
     ``known_wnids`` when given) or "(one synset)"."""
     path = Path(path)
     expected = f"{','.join(REQUIRED_COLUMNS)}[,time] (or crowd-kit's worker,task,label)"
-    raw = _read_raw(path, "votes", expected)
+    parsed = _read_raw(path, "votes", expected)
+    raw = parsed.frame
     mapping = parse_columns(columns, REQUIRED_COLUMNS + OPTIONAL_COLUMNS)
     raw, mapping = _map_columns(raw, path, mapping, REQUIRED_COLUMNS + OPTIONAL_COLUMNS, CROWDKIT_COLUMNS, expected)
     if "wnid" not in raw.columns:
@@ -151,17 +195,19 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
         raise _fail(path, 1, f"missing column(s) {', '.join(missing)}; the header has "
                              f"{', '.join(raw.columns)} (need {', '.join(REQUIRED_COLUMNS)}[, time], "
                              "or map yours with columns={'image_id': 'task', ...})")
-    lines = np.arange(len(raw)) + 2
+    lines = parsed.lines
     df = pd.DataFrame({c: raw[c].str.strip() for c in REQUIRED_COLUMNS})
     problems: list[tuple[np.ndarray, str]] = []  # (bad mask, reason template)
 
-    empty = (df[["wnid", "image_id", "worker_id", "vote"]] == "").any(axis=1).to_numpy()
+    malformed = parsed.shape != ""
+    problems.append((malformed, "{shape}"))
+    empty = (df[["wnid", "image_id", "worker_id", "vote"]] == "").any(axis=1).to_numpy() & ~malformed
     problems.append((empty, "empty field (wnid, image_id, worker_id and vote are required)"))
     vote_ok = df["vote"].isin(["0", "1"]).to_numpy()
-    problems.append((~vote_ok & ~empty, "vote must be 0 or 1, got {vote!r}"))
+    problems.append((~vote_ok & ~empty & ~malformed, "vote must be 0 or 1, got {vote!r}"))
     if known_wnids is not None:
         known = set(known_wnids)
-        unknown = ~df["wnid"].isin(known).to_numpy() & ~empty
+        unknown = ~df["wnid"].isin(known).to_numpy() & ~empty & ~malformed
         problems.append((unknown, "unknown wnid {wnid!r} (not a synset of the hierarchy)"))
     times = np.full(len(df), np.nan)
     if "time" in raw.columns:
@@ -173,7 +219,7 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
                 num = pd.Series(np.where(dt.notna(), (dt - pd.Timestamp(0, tz="UTC")).dt.total_seconds(),
                                          np.nan), index=t.index)
         times = num.to_numpy(float)
-        bad_time = (t != "").to_numpy() & np.isnan(times)
+        bad_time = (t != "").to_numpy() & np.isnan(times) & ~malformed
         problems.append((bad_time, "time {time!r} is neither a number nor an ISO date"))
     bad = np.zeros(len(df), bool)
     for mask, _ in problems:
@@ -188,7 +234,7 @@ def read_votes_csv(path: Path | str, known_wnids: Iterable[str] | None = None,
         reasons = []
         for mask, template in problems:
             if mask[i]:
-                reasons.append(template.format(vote=df["vote"].iat[i], wnid=df["wnid"].iat[i],
+                reasons.append(template.format(vote=df["vote"].iat[i], wnid=df["wnid"].iat[i], shape=parsed.shape[i],
                                                time=raw["time"].iat[i] if "time" in raw else ""))
         if dup[i]:
             reasons.append(f"duplicate vote: worker {df['worker_id'].iat[i]!r} already voted on "
@@ -229,7 +275,8 @@ def read_truth_csv(path: Path | str, columns: dict[str, str] | str | None = None
     the run unless ``skip_bad=True`` (then skipped and listed)."""
     path = Path(path)
     expected = "image_id,truth[,wnid] (or crowd-kit's task,true_label)"
-    raw = _read_raw(path, "truth", expected)
+    parsed = _read_raw(path, "truth", expected)
+    raw = parsed.frame
     mapping = parse_columns(columns, TRUTH_COLUMNS + ("wnid",), "truth_columns")
     raw, mapping = _map_columns(raw, path, mapping, TRUTH_COLUMNS + ("wnid",), CROWDKIT_TRUTH_COLUMNS, expected)
     missing = [c for c in TRUTH_COLUMNS if c not in raw.columns]
@@ -238,22 +285,26 @@ def read_truth_csv(path: Path | str, columns: dict[str, str] | str | None = None
                              f"(need {expected}, or map yours with truth_columns={{'truth': 'label', ...}})")
     df = pd.DataFrame({"image_id": raw["image_id"].str.strip(), "truth_text": raw["truth"].str.strip().str.lower(),
                        "wnid": raw["wnid"].str.strip() if "wnid" in raw.columns else ""})
-    lines = np.arange(len(df)) + 2
-    empty = ((df["image_id"] == "") | (df["truth_text"] == "")).to_numpy()
+    lines = parsed.lines
+    malformed = parsed.shape != ""
+    empty = ((df["image_id"] == "") | (df["truth_text"] == "")).to_numpy() | malformed
     ok = df["truth_text"].isin(TRUE_VALUES + FALSE_VALUES).to_numpy()
     key = df["wnid"] + "\x1f" + df["image_id"]
     dup = key.duplicated(keep="first").to_numpy() & ~empty
     first_line = pd.Series(lines, index=key.index).groupby(key).transform("min").to_numpy()
     skipped: list[SkippedRow] = []
     for i in np.flatnonzero(empty | ~ok | dup):  # only the bad rows (few), to word each message
-        if empty[i]:
+        if malformed[i]:
+            reason = str(parsed.shape[i])
+        elif empty[i]:
             reason = "empty field (image_id and truth are required)"
         elif not ok[i]:
             reason = f"truth must be 1/0 (or true/false, yes/no), got {raw['truth'].iat[i]!r}"
         else:
             reason = f"image {df['image_id'].iat[i]!r} already has a truth at line {first_line[i]}"
         if not skip_bad:
-            raise _fail(path, int(lines[i]), reason + " (pass skip_bad=True to skip such rows and list them)")
+            raise _fail(path, int(lines[i]), reason + " (to skip such rows and list them: -p votes_skip_bad true; "
+                                                      "in Python skip_bad=True)")
         skipped.append(SkippedRow(int(lines[i]), reason))
     keep = ~(empty | ~ok | dup)
     out = pd.DataFrame({"image_id": df["image_id"][keep], "truth": df["truth_text"][keep].isin(TRUE_VALUES),
