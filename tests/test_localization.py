@@ -66,7 +66,7 @@ def test_score_grid_and_search_box_in_pixels():
     assert g.shape == (3, 4) and g[0, 0] == 1 and g[0, 1] == 2 and g[2, 1] == 3 and g[2, 3] == 4
     box, total = search_box(np.array([[40, 30], [50, 30]], float), np.array([1.0, 1.0]), (70, 50), 16)
     assert box == (32, 16, 64, 32) and total == 2.0  # the two cells, not the empty ones around
-    box, _ = search_box(np.array([[65, 45]], float), np.array([1.0]), (70, 50), 16)
+    box, _ = search_box(np.array([[65, 49]], float), np.array([1.0]), (70, 50), 16)
     assert box == (64, 32, 70, 50)  # clipped to the image
 
 
