@@ -67,7 +67,7 @@ def test_score_grid_and_search_box_in_pixels():
     box, total = search_box(np.array([[40, 30], [50, 30]], float), np.array([1.0, 1.0]), (70, 50), 16)
     assert box == (32, 16, 64, 32) and total == 2.0  # the two cells, not the empty ones around
     box, _ = search_box(np.array([[65, 49]], float), np.array([1.0]), (70, 50), 16)
-    assert box == (64, 32, 70, 50)  # clipped to the image
+    assert box == (64, 48, 70, 50)  # the last row and column of cells, clipped to the image
 
 
 def test_box_metrics_against_a_known_box():
