@@ -10,6 +10,7 @@ from .collect import (candidate_contact_sheet, candidates_per_synset, dedup_thre
                       precision_sensitivity, translation_coverage_bars)
 from .crowd import crowd_cost_precision, crowd_votes_by_depth, fig4_precision_by_depth, fig7_confidence_tables
 from .hierarchy import hierarchy_depth_height
+from .localization import fig10_precision_recall, fig11_samples, fig12_clusters
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
 
 __all__ = [n for n in dir() if not n.startswith("_")]

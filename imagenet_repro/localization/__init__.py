@@ -9,7 +9,7 @@ Inputs are visual words with positions (imagenet_repro.features computes them); 
 localization never sees a true box or mask: only ``metrics`` and ``claims`` do.
 """
 
-from .boxes import (BoxScores, box_scores, centred_box, max_sum_rectangle, score_grid, search_box,
+from .boxes import (BoxScores, box_scores, centred_box, evaluate_boxes, max_sum_rectangle, score_grid, search_box,
                     whole_box)
 from .categories import localization_categories
 from .clusters import BoxClusters, ViewAgreement, box_crops, cluster_boxes, view_agreement

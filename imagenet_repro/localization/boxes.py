@@ -109,3 +109,21 @@ def box_scores(pred: np.ndarray, true: np.ndarray) -> BoxScores:
     with np.errstate(invalid="ignore", divide="ignore"):
         f1 = np.where(prec + rec > 0, 2 * prec * rec / (prec + rec), 0.0)
     return BoxScores(precision=prec, recall=rec, iou=inter / (ap + at - inter), f1=f1)
+
+
+def evaluate_boxes(pred: np.ndarray, true: np.ndarray, sizes: np.ndarray) -> dict[str, float]:
+    """Mean metrics of one category's detected boxes and of the baselines on the same images:
+    a centred box of the same area as each detected box (where it is put, not how big), a
+    centred box of half the image, and the whole image. ``sizes``: (n, 2) (width, height)."""
+    pred = np.asarray(pred).reshape(-1, 4)
+    sizes = np.asarray(sizes).reshape(-1, 2)
+    area = (pred[:, 2] - pred[:, 0]) * (pred[:, 3] - pred[:, 1]) / (sizes[:, 0] * sizes[:, 1])
+    out = {"images": float(len(pred)), "box_area": float(area.mean())}
+    for name, boxes in (("", pred),
+                        ("centred_same_", np.array([centred_box(s, min(1.0, a)) for s, a in zip(sizes, area)])),
+                        ("centred_half_", np.array([centred_box(s, 0.5) for s in sizes])),
+                        ("whole_", np.array([whole_box(s) for s in sizes]))):
+        m = box_scores(boxes, true)
+        for metric in ("precision", "recall", "iou", "f1"):
+            out[name + metric] = float(getattr(m, metric).mean())
+    return out
