@@ -28,9 +28,9 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from imagenet_repro.hierarchy import load_hierarchy  # noqa: E402
-from imagenet_repro.localization import (ImageWords, LocalizationParams, box_crops, box_scores,  # noqa: E402
-                                         centred_box, cluster_boxes, localization_categories,
-                                         localize_category, view_agreement, whole_box)
+from imagenet_repro.localization import (ImageWords, LocalizationParams, box_crops,  # noqa: E402
+                                         cluster_boxes, evaluate_boxes, localization_categories,
+                                         localize_category, view_agreement)
 from imagenet_repro.localization.topics import fit_topic_model  # noqa: E402
 from imagenet_repro.rng import rng  # noqa: E402
 from imagenet_repro.world.model import World  # noqa: E402
@@ -60,6 +60,7 @@ def main() -> None:
     ap.add_argument("--cell-px", type=int, default=12)
     ap.add_argument("--iterations", type=int, default=150)
     ap.add_argument("--seed", type=int, default=2009)
+    ap.add_argument("--relative", action="store_true", help="subtract each image's mean patch score")
     ap.add_argument("--out", default="")
     args = ap.parse_args()
     from sklearn.cluster import MiniBatchKMeans
@@ -93,7 +94,8 @@ def main() -> None:
     docs = {k: [words(d, xy, r, i) for i, ((d, xy), r) in enumerate(zip(desc[k], rendered[k]))] for k in cats}
     bg_docs = [words(d, xy, r, i) for i, ((d, xy), r) in enumerate(zip(desc_bg, background))]
     t_words = time.perf_counter() - t0
-    params = LocalizationParams(iterations=args.iterations, cell=args.cell_px * 2, seed=args.seed)
+    params = LocalizationParams(iterations=args.iterations, cell=args.cell_px * 2, seed=args.seed,
+                                relative=args.relative)
     bg_model = fit_topic_model(bg_docs, args.words, params, key="background")
     rows, fit_s, search_s, n_img = [], 0.0, 0.0, 0
     found = {}
@@ -104,23 +106,15 @@ def main() -> None:
         search_s += res.search_seconds
         n_img += len(docs[w])
         true = np.array([r.box for r in rendered[w]])
-        sizes = [d.size for d in docs[w]]
-        m = box_scores(res.boxes, true)
-        area = (res.boxes[:, 2] - res.boxes[:, 0]) * (res.boxes[:, 3] - res.boxes[:, 1])
-        same = np.array([centred_box(s, min(1.0, a / (s[0] * s[1]))) for s, a in zip(sizes, area)])
-        c_same, c_half = box_scores(same, true), box_scores(np.array([centred_box(s, 0.5) for s in sizes]), true)
-        whole = box_scores(np.array([whole_box(s) for s in sizes]), true)
+        sizes = np.array([d.size for d in docs[w]])
         rows.append({"wnid": w, "name": world.synsets.loc[w, "name"], "depth": int(world.synsets.loc[w, "depth"]),
-                     "plan": world.body_plan(w), "topics": res.n_topics,
-                     "precision": m.precision.mean(), "recall": m.recall.mean(), "iou": m.iou.mean(), "f1": m.f1.mean(),
-                     "iou_centred_same": c_same.iou.mean(), "f1_centred_same": c_same.f1.mean(),
-                     "iou_centred_half": c_half.iou.mean(), "f1_centred_half": c_half.f1.mean(),
-                     "precision_whole": whole.precision.mean(), "iou_whole": whole.iou.mean(), "f1_whole": whole.f1.mean(),
-                     "box_area": (area / np.array([s[0] * s[1] for s in sizes])).mean()})
+                     "plan": world.body_plan(w), "topics": res.n_topics, **evaluate_boxes(res.boxes, true, sizes)})
     t = pd.DataFrame(rows).set_index("wnid")
     pd.set_option("display.width", 200)
-    print(t.drop(columns=["box_area"]).round(3).to_string())
-    print("\nmeans:", t.drop(columns=["name", "plan", "depth"]).mean().round(3).to_dict())
+    cols = ["name", "depth", "plan", "topics", "box_area", "precision", "recall", "iou", "f1", "centred_same_iou",
+            "centred_same_f1", "centred_half_iou", "centred_half_f1", "whole_precision", "whole_iou", "whole_f1"]
+    print(t[cols].round(3).to_string())
+    print("\nmeans:", t[cols[3:]].mean().round(3).to_dict())
     for w in named:
         res = found[w]
         crops = box_crops([r.image for r in rendered[w]], res.boxes)

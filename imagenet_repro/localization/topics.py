@@ -14,7 +14,9 @@ scores each patch by p(x|c) = sum_i p(x|z_i, c) p(z_i|c). Here:
   i (live topics only);
 - the score of a patch with word x: log p(x|c) - log p(x|background) - bias. Positive where
   the category explains the patch better than the background does; the box is the maximum-sum
-  rectangle of these scores (boxes.py).
+  rectangle of these scores (boxes.py). ``relative=True`` subtracts each image's mean score
+  first: the category's own context (its habitat's background) also scores above the global
+  background, and the plain ratio then spreads the box over most of the image.
 
 What differs from OPTIMOL: OPTIMOL learns incrementally, accepting images from a raw web
 stream batch by batch into its model; here the model is learnt once, in batch, from the
@@ -71,6 +73,7 @@ class LocalizationParams:
     gamma: float = 0.5  # corpus-level concentration
     eta: float = 0.01  # topic-word Dirichlet
     bias: float = 0.0  # subtracted from every patch score (0: the plain log likelihood ratio)
+    relative: bool = False  # also subtract each image's mean patch score (a box of above-average patches)
     seed: int = 2009
 
     def __post_init__(self) -> None:
@@ -178,7 +181,10 @@ def localize_category(images: Sequence[ImageWords], background: Sequence[ImageWo
         if doc.words.size == 0:  # nothing to go on: the whole image
             boxes[i] = (0, 0, int(doc.size[0]), int(doc.size[1]))
             continue
-        box, totals[i] = search_box(doc.xy, patch_scores(doc, cat, bg, params.bias), doc.size, params.cell)
+        s = patch_scores(doc, cat, bg, params.bias)
+        if params.relative:
+            s = s - s.mean()
+        box, totals[i] = search_box(doc.xy, s, doc.size, params.cell)
         boxes[i] = box
     return LocalizationResult(boxes=boxes, box_score=totals, n_topics=cat.n_topics,
                               n_topics_background=bg.n_topics, fit_seconds=cat.seconds,
