@@ -1,6 +1,6 @@
 """Sec 4.3 end to end on rendered images with stand-in visual words, and its speed.
 
-    .venv/bin/python benchmarks/localization.py [--categories 22] [--images 40] [--style web]
+    .venv/bin/python benchmarks/localization.py [--categories N] [--images N] [--style web|web-anywhere] [--relative]
 
 Stand-in words (here, not in the package: the real ones come from imagenet_repro.features):
 every image is cut into cells of --cell-px pixels; a cell's descriptor is its mean colour and
@@ -27,6 +27,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from imagenet_repro import paper  # noqa: E402
 from imagenet_repro.hierarchy import load_hierarchy  # noqa: E402
 from imagenet_repro.localization import (ImageWords, LocalizationParams, box_crops,  # noqa: E402
                                          cluster_boxes, evaluate_boxes, localization_categories,
@@ -52,8 +53,8 @@ def cell_descriptors(image: np.ndarray, cell: int) -> tuple[np.ndarray, np.ndarr
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--categories", type=int, default=22)
-    ap.add_argument("--images", type=int, default=40)
+    ap.add_argument("--categories", type=int, default=paper.LOCALIZATION_CATEGORIES)
+    ap.add_argument("--images", type=int, default=paper.FIG12_IMAGES_PER_AVERAGE)
     ap.add_argument("--background", type=int, default=160)
     ap.add_argument("--style", default="web")
     ap.add_argument("--words", type=int, default=200)

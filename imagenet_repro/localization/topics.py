@@ -67,7 +67,7 @@ class LocalizationParams:
     """Parameters of the model and the box search (defaults used in notebook 07)."""
 
     cell: int = 16  # pixels per grid cell of the box search
-    iterations: int = 300  # Gibbs sweeps of the HDP
+    iterations: int = 150  # Gibbs sweeps of the HDP
     initial_k: int = 8  # topics to start from (the HDP adds and removes topics)
     alpha: float = 0.5  # document-level concentration
     gamma: float = 0.5  # corpus-level concentration
