@@ -165,3 +165,83 @@ def test_bad_arguments_name_the_problem():
         render_scene(z, 0.5, (1,), size=(5, 5))
     with pytest.raises(UserError, match="variant"):
         make_variant(np.zeros((20, 20, 3), np.uint8), -1, (1,))
+
+
+# ---------------------------------------------------------------- body plans and views (Sec 4.3)
+
+from imagenet_repro.world.render import (BODY_PLANS, VIEWS, _DARK, _geometry, _placement,  # noqa: E402
+                                         _view_polys, _VIEW_YAW)
+
+
+def _silhouette(z, plan, view, size=(240, 240)):
+    """The object's mask alone, drawn from one view at rest (no per-image noise)."""
+    from imagenet_repro.world.render import _draw_object
+    u = visual_params(z)
+    polys = _view_polys(_geometry(u, np.zeros(32), 0.0, plan), plan, view, _VIEW_YAW[view], 0.2)
+    canvas = np.zeros((size[1], size[0], 3), np.uint8)
+    M = _placement(polys, 0.0, False, 1.0, 0.8, (0.0, 0.0), *size)
+    rs, cs, obj = _draw_object(canvas, u, polys, M, np.array([0.1, 0.2]))
+    m = np.zeros((size[1], size[0]), bool)
+    m[rs, cs] = obj
+    return m, canvas
+
+
+def test_every_body_plan_renders_with_its_exact_box():
+    zs = _latents(11, len(BODY_PLANS))
+    for z, plan in zip(zs, BODY_PLANS):
+        for k in range(3):
+            r = render_scene(z, 0.6, (11, k), body_plan=plan)
+            assert r.mask.sum() > 0.005 * r.mask.size, plan
+            assert r.box == mask_box(r.mask), plan
+            assert r.view in VIEWS and (r.facing in ("left", "right")) == (r.view in ("side", "three-quarter"))
+        again = render_scene(z, 0.6, (11, 0), body_plan=plan)
+        assert again.image.tobytes() == render_scene(z, 0.6, (11, 0), body_plan=plan).image.tobytes()
+    with pytest.raises(UserError, match="body plan"):
+        render_scene(zs[0], 0.5, (1,), body_plan="octopus")
+
+
+def test_vehicle_plans_have_their_parts():
+    """Land vehicles stand on dark tyres; aircraft spread wings wider than long seen from the
+    front; a sailing watercraft's masts make it taller than its hull alone."""
+    for i, z in enumerate(_latents(12, 6)):
+        m, canvas = _silhouette(z, "land_vehicle", "side")
+        rows = np.flatnonzero(m.any(1))
+        bottom = canvas[rows[-1] - 3:rows[-1] + 1][m[rows[-1] - 3:rows[-1] + 1]]
+        assert bottom.mean() < 80, i  # the tyres touch the ground
+        side, _ = _silhouette(z, "aircraft", "side")
+        front, _ = _silhouette(z, "aircraft", "front")
+        aspect = lambda mm: np.ptp(np.flatnonzero(mm.any(0))) / np.ptp(np.flatnonzero(mm.any(1)))  # noqa: E731
+        assert aspect(front) > 1.4 and aspect(side) > 2.0, i
+    u = visual_params(_latents(13, 1)[0])
+    u[[PARAM_NAMES.index("top_shape")]] = 0.9  # sails
+    parts = _geometry(u, np.zeros(32), 0.0, "watercraft")
+    ys = np.concatenate([p.poly[:, 1] for p in parts])
+    assert ys.min() < -0.8 and ys.max() < 0.4  # masts rise far above a hull that sits low
+
+
+def test_views_turn_the_object():
+    """A land vehicle seen from the front is narrower than from the side; views are drawn
+    from the key: mostly side views for a uniform synset, more turned ones when diverse."""
+    for z in _latents(14, 4):
+        side, _ = _silhouette(z, "land_vehicle", "side")
+        front, _ = _silhouette(z, "land_vehicle", "front")
+        w = lambda mm: np.ptp(np.flatnonzero(mm.any(0))) / np.ptp(np.flatnonzero(mm.any(1)))  # noqa: E731
+        assert w(front) < 0.75 * w(side)
+    from imagenet_repro.world.render import _draw_view
+    shares = {}
+    for d in (0.0, 1.0):
+        views = [_draw_view((3, k), "animal", True, d)[0] for k in range(600)]
+        shares[d] = views.count("side") / len(views)
+        assert set(views) == set(VIEWS)
+    assert abs(shares[0.0] - 0.7) < 0.06 and abs(shares[1.0] - 0.3) < 0.06
+    assert {_draw_view((3, k), "aircraft", False, 0.5)[0] for k in range(20)} == {"side"}  # caltech: canonical
+
+
+def test_web_anywhere_style_spreads_objects_over_the_frame():
+    z = _latents(15, 1)[0]
+
+    def centres(style):
+        b = np.array([render_scene(z, 0.0, (15, k), style=style, size=(200, 160)).box for k in range(24)], float)
+        return ((b[:, :2] + b[:, 2:]) / 2 / np.array([200, 160])).std(axis=0).mean()
+
+    assert centres("web-anywhere") > 1.5 * centres("web")

@@ -12,6 +12,7 @@ from .crowd import (crowd_cost_precision, crowd_votes_by_depth, fig4_precision_b
                     real_cost_precision, real_fig4_by_depth, real_fig7_tables, real_votes_needed_by_depth,
                     reliability_diagram)
 from .hierarchy import hierarchy_depth_height
+from .localization import fig10_precision_recall, fig11_samples, fig12_clusters
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -97,6 +97,19 @@ QueryFunction = Callable[[str], Sequence[Query]]
 
 LATENT_DIM = 64
 JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
+# The body plan the renderer draws a synset with (render.BODY_PLANS), by subtree; in the
+# vehicle subtree by WordNet ancestry, the first of VEHICLE_PLANS whose synset is an ancestor
+# (or the synset itself) wins: craft that fly are aircraft, craft on water are watercraft,
+# every other vehicle (wheeled, tracked, sled, military ...) a land vehicle.
+SUBTREE_PLANS: dict[str, str] = {
+    "mammal": "animal", "bird": "animal", "fish": "animal", "reptile": "animal", "amphibian": "animal",
+    "vehicle": "land_vehicle", "furniture": "furniture", "musical instrument": "instrument",
+    "geological formation": "landform", "tool": "tool", "flower": "flower", "fruit": "fruit",
+}
+VEHICLE_PLANS: tuple[tuple[str, str], ...] = (
+    ("aircraft.n.01", "aircraft"), ("spacecraft.n.01", "aircraft"), ("rocket.n.01", "aircraft"),
+    ("vessel.n.02", "watercraft"), ("landing_craft.n.01", "watercraft"), ("hovercraft.n.01", "watercraft"),
+)
 _NON_VISUAL = re.compile(r"\b(?:young|yearling|year|years|adult|mature|juvenile|female|male|"
                          r"castrated|unweaned|pregnant|newborn|infant|old)\b")
 
@@ -524,6 +537,18 @@ class World:
         out["availability"] = self.synsets.loc[out.index, "availability"]
         return out
 
+    def body_plan(self, wnid: str) -> str:
+        """The renderer's body plan of a synset (SUBTREE_PLANS, VEHICLE_PLANS): from its subtree
+        and, for vehicles, its WordNet ancestry inside the hierarchy."""
+        row = self.synsets.loc[self.hierarchy.check(wnid)]
+        plan = SUBTREE_PLANS[row["subtree"]]
+        if row["subtree"] == "vehicle":
+            names = set(self.synsets.loc[self.hierarchy.ancestors(wnid), "name"])
+            for name, vehicle_plan in VEHICLE_PLANS:
+                if name in names:
+                    return vehicle_plan
+        return plan
+
     def render(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
                size: tuple[int, int] | None = None):
         """Pixels of one web image (or an altered copy), rendered on demand via render.py.
@@ -542,7 +567,8 @@ class World:
             i = self._row[self.hierarchy.check(true_wnid)]
             synset_key = int(self._offsets[i])
             base = render_scene(self.latent[i], float(self._diversity[i]),
-                                key=(seed, synset_key, wid, 0), style=style, size=size)
+                                key=(seed, synset_key, wid, 0), style=style, size=size,
+                                body_plan=self.body_plan(true_wnid))
         if int(variant) == 0:
             return base
         img = make_variant(base.image, int(variant), key=(seed, synset_key, wid, int(variant)))

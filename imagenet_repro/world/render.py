@@ -21,7 +21,24 @@ The generative assumptions, all of them (nothing here knows about any experiment
 3. Context. The background colours mix a "habitat" colour given by the latent with a
    random scene colour; the habitat weighs less as diversity grows.
 4. Caltech style: the same object centred, large, canonical pose (no rotation, no flip,
-   parts at rest), plain light background, no clutter, distractors or occlusion.
+   parts at rest, side view), plain light background, no clutter, distractors or occlusion.
+5. Body plans (BODY_PLANS): the world passes each synset's plan (World.body_plan: by subtree,
+   and for vehicles by WordNet ancestry). "animal" (mammal, bird, fish, reptile, amphibian)
+   keeps the original plan chosen from the latent (legs, wheels, petals or none); vehicles
+   are land vehicles (box body, cabin, windows, 2-3 axles), watercraft (hull, one or three,
+   masts and sails or a superstructure) or aircraft (fuselage, swept wings, fin, stabilisers,
+   engines; landing gear down in part of the images); furniture (top on legs, backrest and
+   arms, or a cabinet), instruments (guitar, horn or keyboard), landforms (a massif with
+   peaks, snow, a cave), tools (handle and head), flowers (petals, disc, stem, leaves), fruit
+   (a round body or a bunch, stem, leaf). Every part's size and choice come from the latent's
+   visual parameters, so siblings still look alike.
+6. Views: each web image has a view label (VIEWS: side, three-quarter, front, back) drawn
+   from its own stream of the key (_draw_view), which turns the object about the vertical
+   (each part is a profile swept across the object's width, projected and painted back to
+   front); ``Rendered.view`` and ``Rendered.facing`` record it. An animal in a side view is
+   drawn exactly as before views existed (same bytes); other views of animals, and every
+   non-animal, are projected. Style "web-anywhere" frees the object's size and position (a
+   null world for localization).
 
 Sizes are ``(width, height)`` as in "400x350"; boxes are ``(x0, y0, x1, y1)`` in pixel-edge
 coordinates (0-based, x1/y1 exclusive) of the visible object; the mask is its visible
@@ -45,7 +62,7 @@ from ..rng import cell_uniform
 from ..rng import rng as stream_rng
 
 LATENT_DIM = 64  # the world's latent size (world.LATENT_DIM); checked at call time
-STYLES = ("web", "caltech")
+STYLES = ("web", "caltech", "web-anywhere")
 MEAN_SIZE = MEAN_IMAGE_SIZE  # (width, height): the paper's average ImageNet image (an assumption of the world)
 
 PARAM_NAMES: tuple[str, ...] = (
@@ -74,16 +91,22 @@ _DISCRETE = np.array([_P[n] for n in (
 
 # materials of the object's label map
 _NONE, _LIMB, _BODY, _HEAD, _TOP, _DARK, _LIGHT, _PANEL, _FAR = range(9)
+_SHELL, _GREEN = 9, 10  # body colour untextured (wings, hulls' tops); foliage (stems, leaves)
+_N_MATERIALS = 11
 _TEXTURED = (_BODY, _HEAD)
 
 
 @dataclass
 class Rendered:
-    """One rendered image with its object's box and mask (None for junk)."""
+    """One rendered image with its object's box and mask (None for junk), and the view the
+    object was drawn from (VIEWS) and which way its front points ('left'/'right'; None when
+    seen from the front or the back)."""
 
     image: np.ndarray  # (H, W, 3) uint8 RGB
     box: tuple[int, int, int, int] | None  # (x0, y0, x1, y1), x1/y1 exclusive
     mask: np.ndarray | None  # (H, W) bool, visible object pixels
+    view: str | None = None
+    facing: str | None = None
 
 
 # --------------------------------------------------------------------------- keys, params
@@ -163,16 +186,58 @@ def object_kind(u: np.ndarray) -> str:
     return ("legs", "wheels", "petals", "none")[int(np.argmax(scores))]
 
 
-def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.ndarray, int]]:
-    """Polygons in object coordinates (body about [-1, 1] wide, y down), in draw order.
+@dataclass
+class _Part:
+    """One part of an object: a profile polygon (side view: x along the object, y down) swept
+    across the object's width through ``zs`` (lateral positions, + toward a side-view camera),
+    each slice scaled about the profile's centre by ``scales`` and shifted by ``shifts``.
+
+    A part with ``parent`` >= 0 is a detail on its parent's surface (window, eye, hub), drawn
+    right after the parent when its outward ``normal`` (nx, nz) faces the camera ((0, 0): always).
+    ``side`` False: not drawn in the legacy side view (e.g. the far wheels, hidden there).
+    """
+
+    poly: np.ndarray
+    mat: int
+    zs: tuple[float, ...] = (0.0,)
+    scales: tuple[float, ...] | None = None
+    shifts: tuple[tuple[float, float], ...] | None = None
+    parent: int = -1
+    normal: tuple[float, float] = (0.0, 0.0)
+    side: bool = True
+
+
+def _round(t: float, flat: float = 0.0, z0: float = 0.0) -> dict:
+    """Slices of a rounded cross-section of half-width t about z0 (flat 1: a box)."""
+    zs = z0 + t * np.array([-1.0, -0.7, 0.0, 0.7, 1.0])
+    sc = flat + (1 - flat) * np.array([0.42, 0.74, 1.0, 0.74, 0.42])
+    return {"zs": tuple(zs), "scales": tuple(sc)}
+
+
+def _slab(z0: float, w: float) -> dict:
+    """Slices of a part of constant profile and width w about lateral position z0."""
+    return {"zs": (z0 - w / 2, z0 + w / 2)}
+
+
+def _side_polys(parts: list[_Part]) -> list[tuple[np.ndarray, int]]:
+    """The legacy side view: every side part's profile, in build order."""
+    return [(p.poly, p.mat) for p in parts if p.side]
+
+
+def _animal_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """The animal body plan (legs, wheels, petals or none, chosen from the latent): polygons in
+    object coordinates (body about [-1, 1] wide, y down), in draw order of the side view.
 
     ``pose`` is a vector of standard normals, scaled by ``jitter`` (radians) to move parts.
+    The profiles are the renderer's original ones (the side view is unchanged); the lateral
+    slices only matter for the other views.
     """
     kind = object_kind(u)
-    polys: list[tuple[np.ndarray, int]] = []
+    parts: list[_Part] = []
     body, a, b = _body_outline(u)
     if kind == "petals":
         body, a, b = _ellipse(0, 0, 0.5, 0.5, n=40), 0.5, 0.5
+    tb = 0.18 + 0.45 * b  # half-width of the body (across the animal)
     pj = iter(pose * jitter)
 
     # tail (behind everything)
@@ -181,7 +246,8 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
         ang = np.pi / 2 + (-0.7 + 1.6 * u[_P["tail_angle"]]) + next(pj)
         tw = 0.06 + 0.22 * u[_P["tail_width"]]
         w1 = tw * (0.15 + 2.2 * max(0.0, u[_P["tail_width"]] - 0.5))
-        polys.append((_limb(-0.9 * a, -0.15 * b, ang, 0.25 + 1.1 * (tl - 0.2), tw, w1), _LIMB))
+        parts.append(_Part(_limb(-0.9 * a, -0.15 * b, ang, 0.25 + 1.1 * (tl - 0.2), tw, w1), _LIMB,
+                           **_slab(0.0, tw)))
 
     if kind == "legs":
         n_legs = (2, 4, 4, 6)[min(3, int(u[_P["n_legs"]] * 4))]
@@ -194,10 +260,12 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
                 off = 0.12 if far else 0.0
                 ang = (0.12 if i % 2 else -0.12) * (1 if far else -1) + next(pj)
                 q = _limb(x * a + off, 0.35 * b, ang, length + 0.55 * b, w, w * 0.75)
-                polys.append((q, _FAR if far else _LIMB))
+                zl = (-0.6 if far else 0.6) * tb
+                parts.append(_Part(q, _FAR if far else _LIMB, **_slab(zl, w)))
                 if u[_P["hooves"]] > 0.55:
                     end = q[1:3].mean(axis=0)
-                    polys.append((_ellipse(end[0], end[1], w * 0.55, w * 0.35, ang), _DARK))
+                    parts.append(_Part(_ellipse(end[0], end[1], w * 0.55, w * 0.35, ang), _DARK,
+                                       **_slab(zl, w * 1.1), parent=len(parts) - 1))
     elif kind == "petals":
         n_p = 5 + int(u[_P["n_petals"]] * 9)
         pl = 0.45 + 0.8 * u[_P["petal_len"]]
@@ -205,9 +273,11 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
         for k in range(n_p):
             t = 2 * np.pi * k / n_p + next(pj) * 0.3
             r = 0.45 + pl / 2
-            polys.append((_ellipse(r * np.cos(t), r * np.sin(t), pl / 2, pw, t, n=20), _LIMB))
+            parts.append(_Part(_ellipse(r * np.cos(t), r * np.sin(t), pl / 2, pw, t, n=20), _LIMB,
+                               **_slab(0.0, 0.06)))
 
-    polys.append((body, _BODY))
+    parts.append(_Part(body, _BODY, **_round(tb)))
+    i_body = len(parts) - 1
 
     # panels (windows, markings) on the body
     if u[_P["n_panels"]] > 0.5 and kind != "petals":
@@ -216,8 +286,9 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
         for x in np.linspace(-0.55, 0.55, k) if k > 1 else [0.0]:
             y0 = _top_y(np.array([x]), u, b)[0] * 0.55
             ph = abs(y0) * 0.8 + 0.02
-            polys.append((np.array([[x - pw / 2, y0], [x + pw / 2, y0],
-                                    [x + pw / 2, y0 + ph], [x - pw / 2, y0 + ph]]), _PANEL))
+            q = np.array([[x - pw / 2, y0], [x + pw / 2, y0], [x + pw / 2, y0 + ph], [x - pw / 2, y0 + ph]])
+            parts.append(_Part(q, _PANEL, zs=(tb,), parent=i_body, normal=(0.0, 1.0)))
+            parts.append(_Part(q, _PANEL, zs=(-tb,), parent=i_body, normal=(0.0, -1.0), side=False))
 
     # fins / spikes / bumps on top
     n_top = max(0, int(u[_P["n_top"]] * 6) - 1)
@@ -229,17 +300,21 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
             if u[_P["top_shape"]] > 0.5:
                 tri = np.array([[x - ts * 0.45, y + 0.05], [x + ts * 0.45, y + 0.05],
                                 [x - ts * 0.3, y - ts]])
-                polys.append((tri, _TOP))
+                parts.append(_Part(tri, _TOP, **_slab(0.0, 0.06)))
             else:
-                polys.append((_ellipse(x, y, ts * 0.5, ts * 0.45, n=20), _TOP))
+                parts.append(_Part(_ellipse(x, y, ts * 0.5, ts * 0.45, n=20), _TOP, **_round(0.4 * ts)))
 
     if kind == "wheels":
         n_w = 2 + int(u[_P["n_wheels"]] * 2.99)
         r = 0.18 + 0.22 * u[_P["wheel_size"]]
         for x in np.linspace(-0.65, 0.65, n_w):
-            polys.append((_ellipse(x, 0.8 * b, r, r, n=32), _DARK))
-            polys.append((_ellipse(x, 0.8 * b, 0.55 * r, 0.55 * r, n=24), _LIGHT))
-            polys.append((_ellipse(x, 0.8 * b, 0.15 * r, 0.15 * r, n=12), _DARK))
+            for zw, nz, side in ((tb, 1.0, True), (-tb, -1.0, False)):
+                parts.append(_Part(_ellipse(x, 0.8 * b, r, r, n=32), _DARK, **_slab(zw, 0.1), side=side))
+                iw = len(parts) - 1
+                parts.append(_Part(_ellipse(x, 0.8 * b, 0.55 * r, 0.55 * r, n=24), _LIGHT,
+                                   zs=(zw + 0.051 * nz,), parent=iw, normal=(0.0, nz), side=side))
+                parts.append(_Part(_ellipse(x, 0.8 * b, 0.15 * r, 0.15 * r, n=12), _DARK,
+                                   zs=(zw + 0.052 * nz,), parent=iw, normal=(0.0, nz), side=side))
 
     # neck, head, ears, eye, nose
     if u[_P["head_on"]] > 0.3 and kind != "petals":
@@ -254,20 +329,497 @@ def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[tuple[np.n
             nw = 0.12 + 0.25 * u[_P["neck_width"]]
             dx, dy = hx - 0.6 * a, hy + 0.1 * b
             ang = np.arctan2(dx, dy)
-            polys.append((_limb(0.6 * a, -0.1 * b, ang, np.hypot(dx, dy), nw * 1.4, nw), _BODY))
+            parts.append(_Part(_limb(0.6 * a, -0.1 * b, ang, np.hypot(dx, dy), nw * 1.4, nw), _BODY,
+                               **_round(0.6 * nw)))
         if u[_P["ear_size"]] > 0.35:
             es = rh * (0.35 + 0.9 * (u[_P["ear_size"]] - 0.35))
-            for ex in (hx - 0.35 * rx, hx - 0.05 * rx):
+            for ex, ez in ((hx - 0.35 * rx, -0.55 * rh), (hx - 0.05 * rx, 0.55 * rh)):
                 ey = hy - 0.7 * ry
-                polys.append((np.array([[ex - es * 0.4, ey + es * 0.3], [ex + es * 0.4, ey + es * 0.3],
-                                        [ex - es * 0.1, ey - es]]), _TOP))
-        polys.append((_ellipse(hx, hy, rx, ry, tilt * 0.5, n=32), _HEAD))
+                parts.append(_Part(np.array([[ex - es * 0.4, ey + es * 0.3], [ex + es * 0.4, ey + es * 0.3],
+                                             [ex - es * 0.1, ey - es]]), _TOP, **_slab(ez, 0.08)))
+        parts.append(_Part(_ellipse(hx, hy, rx, ry, tilt * 0.5, n=32), _HEAD, **_round(0.8 * rh)))
+        i_head = len(parts) - 1
         re = rh * (0.08 + 0.12 * u[_P["eye_size"]])
         ex, ey = hx + 0.25 * rx, hy - 0.25 * ry
-        polys.append((_ellipse(ex, ey, 1.7 * re, 1.7 * re, n=16), _LIGHT))
-        polys.append((_ellipse(ex + 0.3 * re, ey, re, re, n=16), _DARK))
-        polys.append((_ellipse(hx + 0.95 * rx, hy + 0.1 * ry, 0.12 * rh, 0.09 * rh, n=12), _DARK))
-    return polys
+        for ez, side in ((0.45 * rh, True), (-0.45 * rh, False)):
+            nrm = (0.6, 0.8 if ez > 0 else -0.8)
+            parts.append(_Part(_ellipse(ex, ey, 1.7 * re, 1.7 * re, n=16), _LIGHT, zs=(ez,),
+                               parent=i_head, normal=nrm, side=side))
+            parts.append(_Part(_ellipse(ex + 0.3 * re, ey, re, re, n=16), _DARK, zs=(ez,),
+                               parent=i_head, normal=nrm, side=side))
+        parts.append(_Part(_ellipse(hx + 0.95 * rx, hy + 0.1 * ry, 0.12 * rh, 0.09 * rh, n=12), _DARK,
+                           zs=(0.0,), parent=i_head, normal=(1.0, 0.0)))
+    return parts
+
+
+def _rect(x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
+
+
+def _add(parts: list[_Part], poly: np.ndarray, mat: int, **kw) -> int:
+    parts.append(_Part(np.asarray(poly, float), mat, **kw))
+    return len(parts) - 1
+
+
+def _windows(parts: list[_Part], parent: int, quads: list[np.ndarray], z: float) -> None:
+    """Side details on both flanks of ``parent`` (the far ones only seen from other views)."""
+    for q in quads:
+        _add(parts, q, _PANEL, zs=(z,), parent=parent, normal=(0.0, 1.0))
+        _add(parts, q, _PANEL, zs=(-z,), parent=parent, normal=(0.0, -1.0), side=False)
+
+
+def _wheel(parts: list[_Part], x: float, y: float, r: float, z: float, w: float) -> None:
+    """A wheel on each flank: tyre, rim and hub (the far wheel is hidden in the side view)."""
+    for zw, nz, side in ((z, 1.0, True), (-z, -1.0, False)):
+        i = _add(parts, _ellipse(x, y, r, r, n=32), _DARK, **_slab(zw, w), side=side)
+        for f, mat, n in ((0.6, _LIGHT, 24), (0.18, _DARK, 12)):
+            _add(parts, _ellipse(x, y, f * r, f * r, n=n), mat, zs=(zw + nz * w / 2,), parent=i,
+                 normal=(0.0, nz), side=side)
+
+
+def _land_vehicle_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Car, truck, cart: a rounded box on 2-3 axles, a cabin with windows, lights front and back."""
+    parts: list[_Part] = []
+    hb = 0.16 + 0.2 * u[_P["body_aspect"]]
+    t = 0.36 + 0.24 * u[_P["neck_width"]]
+    p = 5.0 + 8.0 * u[_P["body_power"]]
+    th = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+    x = np.sign(np.cos(th)) * np.abs(np.cos(th)) ** (2 / p)
+    y = hb * np.sign(np.sin(th)) * np.abs(np.sin(th)) ** (2 / p)
+    nose = (y < 0) & (x > 0.45)
+    y[nose] += (x[nose] - 0.45) * hb * 1.2 * u[_P["body_taper"]]
+    ib = _add(parts, np.stack([x, y], 1), _BODY, **_round(t, flat=0.8))
+    # cabin (or a cargo box behind it)
+    xc = -0.45 + 0.75 * u[_P["hump_pos"]]
+    lc = min(1.9 - abs(xc) * 2, 0.55 + 0.7 * u[_P["hump"]])
+    hc = 0.16 + 0.3 * u[_P["head_size"]]
+    sl = (0.1 + 0.25 * u[_P["snout"]]) * hc / 0.3
+    c0, c1, top = xc - lc / 2, xc + lc / 2, -hb * 0.92
+    cab = np.array([[c0, top + 0.03], [c1, top + 0.03], [c1 - sl, top - hc], [c0 + sl * 0.4, top - hc]])
+    ic = _add(parts, cab, _BODY, **_round(0.86 * t, flat=0.8))
+    k = 1 + int(u[_P["n_panels"]] * 2.99)
+    edges = np.linspace(c0 + 0.06, c1 - 0.06, k + 1)
+    quads = [np.array([[a + 0.02, top - 0.03], [b_ - 0.02, top - 0.03], [b_ - 0.02 - sl * 0.6, top - hc + 0.05],
+                       [a + 0.02 + sl * 0.25, top - hc + 0.05]]) for a, b_ in zip(edges[:-1], edges[1:])]
+    _windows(parts, ic, quads, 0.86 * t + 0.01)
+    shield = np.array([[c1 - 0.02, top - 0.02], [c1 - sl + 0.01, top - hc + 0.04],
+                       [c1 - sl - 0.02, top - hc + 0.04], [c1 - 0.05, top - 0.02]])
+    _add(parts, shield, _PANEL, **_slab(0.0, 1.5 * t), parent=ic, normal=(1.0, 0.0))
+    if u[_P["n_top"]] > 0.6 and c0 > -0.6:
+        _add(parts, _rect(-1.0, top - hc * 1.25, c0 - 0.03, top + 0.03), _TOP, **_round(t, flat=0.9))
+    # lights: head lamps at the front, tail lamps at the back
+    for zl in (-0.62 * t, 0.62 * t):
+        _add(parts, _ellipse(0.99, -0.25 * hb, 0.03, 0.07, n=12), _LIGHT, **_slab(zl, 0.22), parent=ib,
+             normal=(1.0, 0.0))
+        _add(parts, _ellipse(-0.99, -0.3 * hb, 0.03, 0.06, n=12), _PANEL, **_slab(zl, 0.2), parent=ib,
+             normal=(-1.0, 0.0))
+    n_w = 2 + int(u[_P["n_wheels"]] * 1.99)
+    r = 0.16 + 0.16 * u[_P["wheel_size"]]
+    for xw in np.linspace(-0.62, 0.62, n_w):
+        _wheel(parts, xw, hb * 0.85, r, t - 0.06, 0.16)
+    return parts
+
+
+def _watercraft_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Boat, ship, sailboat, trimaran: a hull (one or three), masts and sails or a superstructure."""
+    pj = iter(pose * jitter)
+    parts: list[_Part] = []
+    hd = 0.16 + 0.2 * u[_P["body_aspect"]]
+    t = 0.2 + 0.18 * u[_P["neck_width"]]
+    rake = 0.08 + 0.3 * u[_P["snout"]]
+    xb = np.linspace(-1, 1, 20)
+    yb = hd * (1 - np.clip((xb - 0.05) / 0.95, 0, 1) ** 1.6)
+    xt = np.linspace(1 + rake, -1, 20)
+    yt = -0.04 - 0.12 * np.clip(xt, 0, None) ** 2
+    hull = np.concatenate([np.stack([xb, yb], 1), np.stack([xt, yt], 1)])
+    hull = np.concatenate([np.array([[-1.0, 0.7 * hd]]), hull[1:]])
+    multi = u[_P["n_legs"]] > 0.7
+    zo = t + 0.35 + 0.3 * u[_P["leg_spread"]]
+    small = hull * np.array([0.75, 0.55]) + np.array([-0.05, 0.02])
+    if multi:  # the far float, behind the main hull in the side view
+        _add(parts, small, _FAR, **_round(0.4 * t, z0=-zo))
+        for xa in (-0.35, 0.35):  # cross-beams
+            _add(parts, _rect(xa - 0.03, -0.05, xa + 0.03, 0.0), _DARK, zs=(-zo, 0.0, zo))
+    ih = _add(parts, hull, _BODY, **_round(t, flat=0.3))
+    stripe = np.array([[-1.0, 0.45 * hd], [1.0 + rake * 0.3, 0.15 * hd], [1.0 + rake * 0.25, 0.25 * hd],
+                       [-1.0, 0.58 * hd]])
+    _windows(parts, ih, [stripe], t + 0.005)
+    if multi:
+        _add(parts, small, _BODY, **_round(0.4 * t, z0=zo))
+    if u[_P["top_shape"]] > 0.45:  # masts and sails
+        n_m = 1 + int(u[_P["n_top"]] * 1.99)
+        hm = 0.9 + 0.9 * u[_P["top_size"]]
+        for j, xm in enumerate(np.linspace(0.15, -0.35, n_m) if n_m > 1 else [0.1]):
+            h = hm * (1.0 if j == 0 else 0.75)
+            _add(parts, _rect(xm - 0.02, -h, xm + 0.02, -0.04), _DARK, **_slab(0.0, 0.04))
+            billow = next(pj) * 0.4
+            boom = xm - (0.55 + 0.35 * u[_P["petal_len"]]) * (1.0 if j == 0 else 0.7)
+            _add(parts, np.array([[xm - 0.025, -h * 0.96], [xm - 0.025, -0.13], [boom, -0.13],
+                                  [(xm + boom) / 2 - 0.05 + billow * 0.1, -h * 0.5]]), _LIGHT, **_slab(0.0, 0.02))
+            if j == 0:
+                _add(parts, np.array([[xm + 0.03, -h * 0.9], [1 + rake * 0.85, -0.12], [xm + 0.05, -0.13]]),
+                     _LIGHT, **_slab(0.0, 0.02))
+    else:  # a superstructure in tiers, with windows and a funnel
+        n_t = 1 + int(u[_P["n_top"]] * 2.99)
+        x0, x1, y = -0.7 + 0.3 * u[_P["hump_pos"]], 0.35 + 0.3 * u[_P["hump"]], -0.06
+        for j in range(n_t):
+            hh = 0.12 + 0.12 * u[_P["head_size"]]
+            it = _add(parts, _rect(x0, y - hh, x1, y + 0.02), _TOP if j else _SHELL, **_round(t * (0.85 - 0.12 * j), 0.9))
+            k = 2 + int(u[_P["n_panels"]] * 4)
+            xs = np.linspace(x0 + 0.05, x1 - 0.05, k + 1)
+            _windows(parts, it, [_rect(a + 0.015, y - hh * 0.75, b_ - 0.015, y - hh * 0.35)
+                                 for a, b_ in zip(xs[:-1], xs[1:])], t * (0.85 - 0.12 * j) + 0.01)
+            y -= hh
+            x0, x1 = x0 + (x1 - x0) * 0.15, x1 - (x1 - x0) * 0.25
+        if u[_P["panel_size"]] > 0.4:
+            xf = (x0 + x1) / 2
+            _add(parts, np.array([[xf - 0.09, y + 0.02], [xf + 0.07, y + 0.02], [xf + 0.05, y - 0.28],
+                                  [xf - 0.1, y - 0.28]]), _PANEL, **_round(0.09))
+    return parts
+
+
+def _wing(parts: list[_Part], x_lead: float, y: float, chord: float, z_root: float, z_tip: float,
+          sweep: float, taper: float, mat: int, thick: float = 0.03, dihedral: float = 0.0) -> None:
+    """One wing (or stabiliser): an airfoil profile swept out from the root to the tip."""
+    prof = np.array([[x_lead, y], [x_lead - 0.15 * chord, y - thick], [x_lead - chord, y - thick * 0.3],
+                     [x_lead - chord, y + thick * 0.3], [x_lead - 0.15 * chord, y + thick * 0.6]])
+    c = prof.mean(axis=0)
+    # scale about the leading edge so the tip's leading edge runs back by `sweep`
+    prof_tip_shift = (-sweep + (1 - taper) * (c[0] - x_lead), -dihedral)
+    _add(parts, prof, mat, zs=(z_root, z_tip), scales=(1.0, taper), shifts=((0.0, 0.0), prof_tip_shift))
+
+
+def _aircraft_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Airplane, jet, flying wing: a fuselage with wings, tail fin, stabilisers, engines,
+    windows; landing gear down (on the ground) for part of the images."""
+    parts: list[_Part] = []
+    flying_wing = u[_P["kind_none"]] > 0.72
+    hf = (0.05 + 0.04 * u[_P["body_aspect"]]) if flying_wing else (0.09 + 0.09 * u[_P["body_aspect"]])
+    span = 0.75 + 0.7 * u[_P["leg_len"]]
+    sweep = (0.15 + 0.7 * u[_P["leg_spread"]]) * (1.6 if flying_wing else 1.0)
+    chord = (0.3 + 0.35 * u[_P["leg_width"]]) * (2.2 if flying_wing else 1.0)
+    th = np.linspace(0, 2 * np.pi, 56, endpoint=False)
+    x, y = np.cos(th), hf * np.sin(th)
+    tail = (y > 0) & (x < -0.45)
+    y[tail] *= 1 - 0.75 * (-x[tail] - 0.45) / 0.55
+    nose = x > 0.5
+    y[nose] *= 1 - 0.55 * ((x[nose] - 0.5) / 0.5) ** 1.5
+    fus = np.stack([x, y], 1)
+    wy = hf * 0.35 if u[_P["hump"]] < 0.5 else -hf * 0.6
+    x_lead = 0.2 + 0.35 * u[_P["hump_pos"]] + (0.35 if flying_wing else 0.0)
+    taper = 0.25 + 0.45 * u[_P["body_taper"]]
+    dihedral = 0.12 * span * (u[_P["tail_angle"]] - 0.3)
+    _wing(parts, x_lead, wy, chord, -hf * 0.8, -span, sweep, taper, _SHELL, dihedral=dihedral)  # far wing
+    if not flying_wing:
+        _wing(parts, -0.72, -hf * 0.2, 0.28, -hf * 0.5, -0.35 * span, 0.2, 0.5, _SHELL, 0.02)
+    ifu = _add(parts, fus, _BODY, **_round(hf * 0.95))
+    if not flying_wing or u[_P["n_top"]] > 0.5:
+        hfin = 0.22 + 0.35 * u[_P["top_size"]]
+        zf = (0.0,) if not flying_wing else (-0.3 * span, 0.3 * span)
+        for zc in zf:
+            _add(parts, np.array([[-0.98, -hf * 0.4], [-0.6, -hf * 0.7], [-0.86, -hf - hfin], [-1.03, -hf - hfin]]),
+                 _SHELL, **_slab(zc, 0.03))
+    if not flying_wing and u[_P["n_panels"]] > 0.3:
+        k = 4 + int(u[_P["n_panels"]] * 10)
+        _windows(parts, ifu, [_ellipse(xw, -hf * 0.3, 0.018, 0.025, n=8) for xw in np.linspace(-0.5, 0.55, k)],
+                 hf * 0.9)
+    _add(parts, np.array([[0.62, -hf * 0.55], [0.86, -hf * 0.4], [0.8, -hf * 0.15], [0.62, -hf * 0.3]]),
+         _PANEL, **_slab(0.0, hf * 1.2))
+    if not flying_wing:
+        _wing(parts, -0.72, -hf * 0.2, 0.28, hf * 0.5, 0.35 * span, 0.2, 0.5, _SHELL, 0.02)
+    if not flying_wing and u[_P["n_wheels"]] > 0.45:
+        for zs in (-1.0, 1.0):
+            ze = zs * span * 0.42
+            xe = x_lead - sweep * 0.42 * 0.9
+            _add(parts, _ellipse(xe, wy + 0.07, 0.17, 0.05, n=20), _TOP, **_round(0.05, z0=ze))
+    if pose[-1] > 0.25:  # landing gear down: on the ground
+        lg = 0.12 + 0.08 * u[_P["wheel_size"]]
+        for xg, zg in ((0.6, 0.0), (x_lead - chord * 0.5, -hf), (x_lead - chord * 0.5, hf)):
+            _add(parts, _rect(xg - 0.012, hf * 0.5, xg + 0.012, hf + lg), _DARK, **_slab(zg, 0.02))
+            _add(parts, _ellipse(xg, hf + lg, 0.045, 0.045, n=16), _DARK, **_slab(zg, 0.04))
+    _wing(parts, x_lead, wy, chord, hf * 0.8, span, sweep, taper, _SHELL, dihedral=dihedral)  # near wing
+    return parts
+
+
+def _furniture_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Table, chair, sofa, bed, cabinet: a top on legs, a backrest and arms, or a chest of drawers."""
+    parts: list[_Part] = []
+    t = 0.3 + 0.35 * u[_P["neck_width"]]
+    lw = 0.04 + 0.06 * u[_P["leg_width"]]
+    if u[_P["kind_none"]] > 0.6:  # a cabinet
+        hc = 0.45 + 0.9 * u[_P["neck_len"]]
+        ib = _add(parts, _rect(-0.8, -hc, 0.8, 0.25), _BODY, **_round(t, 0.95))
+        k = 2 + int(u[_P["n_panels"]] * 3)
+        ys = np.linspace(-hc + 0.05, 0.2, k + 1)
+        fronts = [_rect(-0.74, a + 0.02, 0.74, b_ - 0.02) for a, b_ in zip(ys[:-1], ys[1:])]
+        _windows(parts, ib, fronts, t + 0.005)
+        for a, b_ in zip(ys[:-1], ys[1:]):
+            _add(parts, _ellipse(0.0, (a + b_) / 2, 0.05, 0.025, n=10), _DARK, zs=(t + 0.01,), parent=ib,
+                 normal=(0.0, 1.0))
+        for xl in (-0.72, 0.72):
+            for zl in (-0.8 * t, 0.8 * t):
+                _add(parts, _rect(xl - lw, 0.25, xl + lw, 0.36), _DARK, **_slab(zl, 2 * lw))
+        return parts
+    th = 0.05 + 0.12 * u[_P["hump"]]
+    ll = 0.3 + 0.75 * u[_P["leg_len"]]
+    for far in (True, False):
+        for xl in (-0.86, 0.86):
+            splay = (0.1 * u[_P["leg_spread"]] - 0.03) * np.sign(xl)
+            _add(parts, _limb(xl + (0.05 if far else 0.0), 0.0, splay, ll, lw * 2, lw * 1.4), _FAR if far else _LIMB,
+                 **_slab((-0.85 if far else 0.85) * t, 2 * lw))
+    _add(parts, _rect(-1.0, -th, 1.0, 0.02), _BODY, **_round(t, 0.95))
+    if u[_P["ear_size"]] > 0.6:  # arms at both ends (a sofa)
+        for x0 in (-1.0, 0.88):
+            _add(parts, _rect(x0, -th - 0.22, x0 + 0.12, -th + 0.01), _BODY, **_round(t, 0.95))
+    if u[_P["head_on"]] > 0.55:  # a backrest along the back edge (seen from the front it faces us)
+        hb = 0.35 + 0.8 * u[_P["neck_len"]]
+        ir = _add(parts, _rect(-1.0, -th - hb, 1.0, -th + 0.01), _SHELL, zs=(-t, -t + 0.1))
+        if u[_P["n_panels"]] > 0.5:
+            k = 2 + int(u[_P["panel_size"]] * 4)
+            xs = np.linspace(-0.9, 0.9, k + 1)
+            for a, b_ in zip(xs[:-1], xs[1:]):
+                _add(parts, _rect(a + 0.03, -th - hb * 0.85, b_ - 0.03, -th - hb * 0.15), _PANEL,
+                     zs=(-t + 0.105,), parent=ir, normal=(0.0, 1.0))
+    return parts
+
+
+def _instrument_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Guitar or violin (body, neck, strings), horn (tube, valves, bell) or keyboard (case, keys)."""
+    parts: list[_Part] = []
+    if u[_P["top_shape"]] > 0.5:  # a string instrument, its face toward a side-view camera
+        r1 = 0.32 + 0.12 * u[_P["body_aspect"]]
+        r2 = r1 * (0.62 + 0.3 * u[_P["hump"]])
+        t = 0.07 + 0.08 * u[_P["neck_width"]]
+        ib = _add(parts, _ellipse(-0.5, 0.0, r1, r1 * 0.95, n=36), _BODY, **_round(t, 0.9))
+        _add(parts, _ellipse(-0.5 + r1 + r2 * 0.45, 0.0, r2, r2 * 0.95, n=32), _BODY, **_round(t, 0.9))
+        _add(parts, _rect(-0.1, -0.045, 0.95, 0.045), _SHELL, **_round(0.04, 0.9))
+        _add(parts, np.array([[0.93, -0.06], [1.16, -0.08], [1.16, 0.08], [0.93, 0.06]]), _DARK, **_slab(0.0, 0.05))
+        _add(parts, _ellipse(-0.5 + r1 * 0.55, 0.0, 0.09, 0.09, n=20), _DARK, zs=(t,), parent=ib,
+             normal=(0.0, 1.0))
+        _add(parts, _rect(-0.75, -0.07, -0.7, 0.07), _DARK, zs=(t,), parent=ib, normal=(0.0, 1.0))
+        n_s = 4 + int(u[_P["n_panels"]] * 3)
+        for ys in np.linspace(-0.03, 0.03, n_s):
+            _add(parts, _rect(-0.73, ys - 0.004, 1.0, ys + 0.004), _LIGHT, **_slab(t + 0.01, 0.01))
+    elif u[_P["kind_wheels"]] > 0.5:  # a keyboard on legs
+        t = 0.3 + 0.2 * u[_P["neck_width"]]
+        for xl in (-0.85, 0.85):
+            _add(parts, _rect(xl - 0.04, 0.05, xl + 0.04, 0.7), _LIMB, **_slab(0.0, 0.08))
+        ib = _add(parts, _rect(-1.0, -0.25 - 0.4 * u[_P["neck_len"]], 1.0, 0.08), _BODY, **_round(t, 0.95))
+        _add(parts, _rect(-0.95, -0.04, 0.95, 0.05), _LIGHT, **_slab(t * 0.8, 0.3), parent=ib, normal=(0.0, 0.0))
+        n_k = 10 + int(u[_P["n_panels"]] * 16)
+        for j, xk in enumerate(np.linspace(-0.9, 0.9, n_k)):
+            if j % 7 not in (2, 6):
+                _add(parts, _rect(xk - 0.025, -0.04, xk + 0.025, 0.015), _DARK, zs=(t * 0.8 + 0.16,),
+                     parent=ib, normal=(0.0, 1.0))
+    else:  # a horn: a tube with a loop, valves and a bell
+        rt = 0.035 + 0.02 * u[_P["leg_width"]]
+        bell = 0.18 + 0.2 * u[_P["top_size"]]
+        xs = np.linspace(0.45, 1.0, 12)
+        rr = rt + (bell - rt) * ((xs - 0.45) / 0.55) ** 2.5
+        _add(parts, np.concatenate([np.stack([xs, -rr], 1), np.stack([xs[::-1], rr[::-1]], 1)]), _SHELL,
+             **_round(bell * 0.9))
+        _add(parts, _rect(-0.95, -rt, 0.46, rt), _SHELL, **_round(rt))
+        loop = 0.12 + 0.15 * u[_P["hump"]]
+        _add(parts, _ellipse(-0.35, loop / 2, 0.45, loop / 2 + rt, n=32), _SHELL, **_round(rt))
+        _add(parts, _ellipse(-0.35, loop / 2, 0.45 - 2 * rt, loop / 2 - rt, n=32), _NONE, **_round(rt))
+        for xv in (-0.2, -0.08, 0.04):
+            _add(parts, _rect(xv - 0.025, -0.2, xv + 0.025, 0.0), _TOP, **_round(0.025))
+        _add(parts, _rect(-1.05, -0.02, -0.95, 0.02), _DARK, **_round(0.02))
+    return parts
+
+
+def _landform_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Mountain, cliff, mesa, rock: a massif with peaks, strata (the texture), snow, a cave."""
+    parts: list[_Part] = []
+    n_pk = 1 + int(u[_P["n_top"]] * 4)
+    x = np.linspace(-1, 1, 61)
+    h = np.zeros_like(x)
+    keys = ("hump", "hump_pos", "top_size", "top_pos", "body_taper", "snout", "tail_len", "tail_angle")
+    vals = u[[_P[k] for k in keys]]
+    for k in range(n_pk):
+        c = -0.8 + 1.6 * vals[(2 * k) % 8]
+        amp = 0.3 + 0.7 * vals[(2 * k + 1) % 8]
+        w = 0.15 + 0.35 * u[_P["body_aspect"]]
+        h = np.maximum(h, amp * np.exp(-((x - c + 0.05 * pose[k] * jitter) / w) ** 2))
+    if u[_P["body_power"]] > 0.7:  # a mesa: flat top
+        h = np.minimum(h, 0.6 * h.max())
+    rough = 0.03 * np.sin(x * 37 + 3 * vals[0]) + 0.02 * np.sin(x * 71 + 5 * vals[1])
+    top = -(0.1 + h + rough * (0.3 + h))
+    base = 0.25
+    ib = _add(parts, np.concatenate([np.stack([x, top], 1), [[1.0, base], [-1.0, base]]]), _BODY, **_round(0.55, 0.7))
+    if u[_P["n_panels"]] > 0.6:  # snow on the highest peak
+        j = int(np.argmin(top))
+        sel = np.arange(max(0, j - 5), min(len(x), j + 6))
+        cap = np.concatenate([np.stack([x[sel], top[sel]], 1), np.stack([x[sel][::-1], top[sel][::-1] + 0.12], 1)])
+        _add(parts, cap, _LIGHT, **_round(0.45, 0.7))
+    if u[_P["kind_none"]] > 0.6:  # a cave or an arch
+        _add(parts, _ellipse(-0.2 + 0.4 * vals[2], base - 0.12, 0.16, 0.14, n=20), _DARK, zs=(0.56,),
+             parent=ib, normal=(0.0, 1.0))
+    return parts
+
+
+def _tool_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Hammer, axe, saw, wrench, screwdriver: a handle with a grip and a working head."""
+    parts: list[_Part] = []
+    hw = 0.04 + 0.05 * u[_P["leg_width"]]
+    kinds = np.array([u[_P["top_shape"]], u[_P["kind_wheels"]], u[_P["kind_petals"]], 0.8 * u[_P["kind_none"]]])
+    kind = int(np.argmax(kinds))
+    x_end = 0.35 if kind != 1 else -0.5
+    _add(parts, _rect(-1.0, -hw, x_end, hw), _LIMB, **_round(hw))
+    _add(parts, _rect(-1.02, -hw * 1.3, -0.55 if kind != 1 else -0.7, hw * 1.3), _DARK, **_round(hw * 1.3))
+    if kind == 0:  # hammer or axe head
+        hh = 0.25 + 0.25 * u[_P["neck_len"]]
+        wh = 0.09 + 0.12 * u[_P["head_size"]]
+        if u[_P["snout"]] > 0.5:  # axe: a blade flaring downwards
+            _add(parts, np.array([[x_end - wh, -0.12], [x_end + wh, -0.12], [x_end + wh * 1.8, hh],
+                                  [x_end - wh * 1.3, hh]]), _SHELL, **_round(0.03, 0.5))
+        else:
+            _add(parts, _rect(x_end - wh, -hh * 0.5, x_end + wh, hh * 0.5), _SHELL, **_round(wh * 0.6, 0.8))
+    elif kind == 1:  # saw blade with teeth
+        xs = np.linspace(-0.5, 1.0, 31)
+        teeth = np.where(np.arange(31) % 2 == 0, 0.3, 0.34) - 0.1 * (xs + 0.5) / 1.5
+        blade = np.concatenate([[[-0.5, -0.05], [1.0, 0.05]], np.stack([xs[::-1], teeth[::-1]], 1)])
+        _add(parts, blade, _SHELL, **_slab(0.0, 0.015))
+    elif kind == 2:  # wrench: an open ring
+        r = 0.14 + 0.1 * u[_P["head_size"]]
+        _add(parts, _ellipse(x_end + r * 0.8, 0.0, r, r, n=28), _SHELL, **_slab(0.0, 0.04))
+        _add(parts, np.array([[x_end + r * 0.5, -0.35 * r], [x_end + r * 2.2, -0.55 * r],
+                              [x_end + r * 2.2, 0.55 * r], [x_end + r * 0.5, 0.35 * r]]), _NONE, **_slab(0.0, 0.04))
+    else:  # screwdriver shaft
+        _add(parts, _rect(x_end, -hw * 0.35, 1.0, hw * 0.35), _SHELL, **_round(hw * 0.35))
+        _add(parts, np.array([[1.0, -hw * 0.35], [1.06, -hw * 0.1], [1.06, hw * 0.1], [1.0, hw * 0.35]]), _DARK,
+             **_round(hw * 0.3))
+    return parts
+
+
+def _flower_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """A bloom of petals round a disc, facing a side-view camera, on a stem with leaves."""
+    pj = iter(pose * jitter)
+    parts: list[_Part] = []
+    cy = -0.55
+    rc = 0.1 + 0.1 * u[_P["head_size"]]
+    stem_len = 0.9 + 0.7 * u[_P["neck_len"]]
+    _add(parts, _limb(0.0, cy + rc, next(pj) * 0.3, stem_len, 0.05, 0.04), _GREEN, **_round(0.025))
+    for k in range(1 + int(u[_P["n_legs"]] * 2.99)):
+        side = 1 if k % 2 else -1
+        ya = cy + rc + stem_len * (0.35 + 0.2 * k)
+        ll = 0.2 + 0.25 * u[_P["leg_len"]]
+        ang = side * (0.7 + 0.5 * u[_P["leg_spread"]])
+        _add(parts, _ellipse(side * ll * 0.5 * np.sin(abs(ang)), ya - ll * 0.3, ll * 0.5, 0.06 + 0.06 * u[_P["leg_width"]],
+                             -side * 0.6, n=16), _GREEN, **_slab(0.0, 0.02))
+    n_p = 5 + int(u[_P["n_petals"]] * 9)
+    pl = 0.3 + 0.45 * u[_P["petal_len"]]
+    pw = 0.06 + 0.16 * u[_P["petal_width"]]
+    for k in range(n_p):
+        a = 2 * np.pi * k / n_p + next(pj) * 0.3
+        r = rc + pl / 2 * 0.9
+        _add(parts, _ellipse(r * np.cos(a), cy + r * np.sin(a), pl / 2, pw, a, n=18), _BODY, **_slab(0.0, 0.03))
+    _add(parts, _ellipse(0.0, cy, rc, rc, n=24), _PANEL, **_round(0.05))
+    return parts
+
+
+def _fruit_parts(u: np.ndarray, pose: np.ndarray, jitter: float) -> list[_Part]:
+    """Apple, pear, lemon, berries: a round body (or a bunch), a stem, a leaf, a highlight."""
+    parts: list[_Part] = []
+    if u[_P["n_legs"]] > 0.75:  # a bunch of berries
+        rb = 0.12 + 0.06 * u[_P["spot_size"]]
+        rows = 4 + int(u[_P["n_panels"]] * 3)
+        for i in range(rows):
+            n = max(1, rows - i)
+            for xb in (np.arange(n) - (n - 1) / 2) * rb * 1.7:
+                yb = -0.5 + i * rb * 1.5
+                _add(parts, _ellipse(xb, yb, rb, rb, n=20), _BODY, **_round(rb))
+        top = -0.5 - rb
+    else:
+        a = 0.5
+        b = a * (0.7 + 0.6 * u[_P["body_aspect"]])
+        p = 1.8 + 1.5 * u[_P["body_power"]]
+        th = np.linspace(0, 2 * np.pi, 48, endpoint=False)
+        x = a * np.sign(np.cos(th)) * np.abs(np.cos(th)) ** (2 / p)
+        y = b * np.sign(np.sin(th)) * np.abs(np.sin(th)) ** (2 / p)
+        pear = max(0.0, u[_P["body_taper"]] - 0.5) * 1.4
+        x = x * (1 - pear * np.clip(-y / b, 0, 1))
+        ib = _add(parts, np.stack([x, y], 1), _BODY, **_round(a))
+        _add(parts, _ellipse(-0.18 * a, -0.45 * b, 0.1 * a, 0.06 * b, -0.5, n=12), _LIGHT, zs=(0.6 * a,), parent=ib,
+             normal=(0.0, 1.0))
+        top = -b
+    _add(parts, _limb(0.0, top + 0.02, np.pi + 0.25, 0.12 + 0.1 * u[_P["neck_len"]], 0.035, 0.025), _DARK,
+         **_round(0.02))
+    if u[_P["head_on"]] > 0.4:
+        _add(parts, _ellipse(0.13, top - 0.08, 0.14, 0.05, -0.5, n=16), _GREEN, **_slab(0.0, 0.02))
+    return parts
+
+
+BODY_PLANS: tuple[str, ...] = ("animal", "land_vehicle", "watercraft", "aircraft", "furniture", "instrument",
+                               "landform", "tool", "flower", "fruit")
+_PLAN_PARTS = {"land_vehicle": _land_vehicle_parts, "watercraft": _watercraft_parts,
+               "aircraft": _aircraft_parts, "furniture": _furniture_parts, "instrument": _instrument_parts,
+               "landform": _landform_parts, "tool": _tool_parts, "flower": _flower_parts, "fruit": _fruit_parts}
+
+
+def _geometry(u: np.ndarray, pose: np.ndarray, jitter: float, plan: str = "animal") -> list[_Part]:
+    """The parts of the object of body plan ``plan`` (see BODY_PLANS), from its visual parameters."""
+    if plan == "animal":
+        return _animal_parts(u, pose, jitter)
+    return _PLAN_PARTS[plan](u, pose, jitter)
+
+
+# --------------------------------------------------------------------------- views
+
+VIEWS: tuple[str, ...] = ("side", "three-quarter", "front", "back")
+_VIEW_YAW = {"side": 0.0, "three-quarter": -np.pi / 4, "front": -np.pi / 2, "back": np.pi / 2}
+# flat objects are photographed facing the camera: their views turn them only 60% as far
+_YAW_SCALE = {"tool": 0.6, "flower": 0.6, "instrument": 0.6}
+
+
+def _loft(p: _Part, c: float, s: float, ce: float, se: float) -> list[np.ndarray]:
+    """The projected polygons of one part (slice caps and the quads between slices)."""
+    n = len(p.zs)
+    scales = p.scales if p.scales is not None else (1.0,) * n
+    shifts = p.shifts if p.shifts is not None else ((0.0, 0.0),) * n
+    centre = p.poly.mean(axis=0)
+    rings = []
+    for z, sc, sh in zip(p.zs, scales, shifts):
+        q = centre + sc * (p.poly - centre) + np.asarray(sh)
+        xp = q[:, 0] * c + z * s
+        depth = -q[:, 0] * s + z * c
+        rings.append(np.stack([xp, q[:, 1] * ce + depth * se], axis=1))
+    out = list(rings)
+    for r0, r1 in zip(rings[:-1], rings[1:]):
+        a0, a1 = r0, np.roll(r0, -1, axis=0)
+        b0, b1 = r1, np.roll(r1, -1, axis=0)
+        out.extend(np.stack([a0, a1, b1, b0], axis=1))
+    return out
+
+
+def project_parts(parts: list[_Part], yaw: float, elevation: float) -> list[tuple[np.ndarray, int]]:
+    """Polygons of the object seen from ``yaw`` (radians about the vertical; 0 = side view,
+    -pi/2 = front) and ``elevation`` (camera above the object when positive), back to front.
+
+    Why a painter's sort of parts: the renderer draws 2-D polygons; each part is a profile
+    swept across the object's width, so any yaw has a silhouette and an occlusion order.
+    """
+    c, s = float(np.cos(yaw)), float(np.sin(yaw))
+    ce, se = float(np.cos(elevation)), float(np.sin(elevation))
+    details: dict[int, list[int]] = {}
+    top = []
+    for i, p in enumerate(parts):
+        (details.setdefault(p.parent, []) if p.parent >= 0 else top).append(i)
+
+    def depth(i: int) -> float:
+        # the position along the object counts half: parts hang on a long body, and a far
+        # wheel near the front must stay behind the body in a three-quarter view
+        p = parts[i]
+        return -0.5 * float(p.poly[:, 0].mean()) * s + float(np.mean(p.zs)) * c
+
+    out: list[tuple[np.ndarray, int]] = []
+    for i in sorted(top, key=lambda i: (round(depth(i), 6), i)):
+        out.extend((q, parts[i].mat) for q in _loft(parts[i], c, s, ce, se))
+        for j in details.get(i, []):
+            nx, nz = parts[j].normal
+            if (nx == 0 and nz == 0) or nx * -s + nz * c > 0.05:
+                out.extend((q, parts[j].mat) for q in _loft(parts[j], c, s, ce, se))
+    return out
 
 
 def _palette(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -280,7 +832,7 @@ def _palette(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if abs(vp - vb) < 0.35:
         vp = vb - 0.45 if vb > 0.5 else vb + 0.45
     pat = _hsv(u[_P["pat_h"]], 0.85 * u[_P["pat_s"]], vp)
-    pal = np.zeros((9, 3))
+    pal = np.zeros((_N_MATERIALS, 3))
     pal[_LIMB] = sec
     pal[_FAR] = sec * 0.72
     pal[_BODY] = body
@@ -289,6 +841,8 @@ def _palette(u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     pal[_DARK] = body * 0.15 + 12
     pal[_LIGHT] = body * 0.25 + 190
     pal[_PANEL] = pat
+    pal[_SHELL] = body * 0.92
+    pal[_GREEN] = _hsv(0.22 + 0.12 * u[_P["sec_dh"]], 0.45 + 0.35 * u[_P["sec_s"]], 0.3 + 0.3 * u[_P["sec_v"]])
     return np.clip(pal, 0, 255).astype(np.float32), pat.astype(np.float32)
 
 
@@ -351,12 +905,11 @@ def _draw_object(canvas: np.ndarray, u: np.ndarray, polys, M: np.ndarray,
     if x1 - x0 < 2 or y1 - y0 < 2:
         return None
     lab = np.zeros((y1 - y0, x1 - x0), np.uint8)
-    offset = np.array([x0, y0])
+    fixed = np.round((img - np.array([x0, y0])) * 16).astype(np.int32)  # 4 fractional bits
     i = 0
     for p, mat in polys:
-        q = img[i:i + len(p)] - offset
+        cv2.fillPoly(lab, [fixed[i:i + len(p)]], int(mat), cv2.LINE_8, 4)
         i += len(p)
-        cv2.fillPoly(lab, [np.round(q * 16).astype(np.int32)], int(mat), cv2.LINE_8, 4)
     obj = lab > 0
     if not obj.any():
         return None
@@ -519,7 +1072,7 @@ def _distractor(canvas: np.ndarray, rng: np.random.Generator) -> None:
     """Another object (random latent) somewhere in the scene, smaller, any pose."""
     H, W = canvas.shape[:2]
     u = visual_params(rng.standard_normal(LATENT_DIM))
-    polys = _geometry(u, rng.standard_normal(32), 0.2)
+    polys = _side_polys(_geometry(u, rng.standard_normal(32), 0.2))
     M = _placement(polys, rng.normal(0, 0.4), bool(rng.random() < 0.5), 1.0,
                    rng.uniform(0.15, 0.4), tuple(rng.uniform(-1.1, 1.1, 2)), W, H)
     _draw_object(canvas, u, polys, M, rng.random(2))
@@ -562,26 +1115,68 @@ def _occlude(canvas: np.ndarray, mask: np.ndarray, rng: np.random.Generator,
     return visible
 
 
+def _draw_view(key: tuple[int, ...], plan: str, web: bool, d: float) -> tuple[str, float, float]:
+    """The view label, yaw and camera elevation of one image, from its own stream of the key
+    (so every other draw of the image is what it was before views existed).
+
+    Web: a side view with probability 0.7 - 0.4 d, else three-quarter, front or back
+    (0.5 / 0.3 / 0.2 of the rest), the yaw jittered by N(0, 5 + 10 d degrees); the camera
+    from -4 to 18 degrees above (aircraft: -25 to 25, seen from below in flight).
+    Caltech: the canonical side view, 8 degrees above (animals: the side profile).
+    """
+    vr = stream_rng(*key, "view")
+    if not web:
+        return "side", 0.0, 0.0 if plan == "animal" else float(np.radians(8.0))
+    r = vr.random(3)
+    p_side = 0.7 - 0.4 * d
+    if r[0] < p_side:
+        view = "side"
+    else:
+        view = VIEWS[1 + int(np.searchsorted([0.5, 0.8], (r[0] - p_side) / (1 - p_side), side="right"))]
+    yaw = _VIEW_YAW[view] + float(vr.normal(0.0, np.radians(5 + 10 * d)))
+    elev = np.radians(-25 + 50 * r[1]) if plan == "aircraft" else np.radians(-4 + 22 * r[1])
+    return view, yaw, float(elev)
+
+
+def _view_polys(parts: list[_Part], plan: str, view: str, yaw: float, elev: float) -> list[tuple[np.ndarray, int]]:
+    """Animals seen from the side keep the renderer's original drawing (same pixels as before
+    views existed); every other object and view is projected (project_parts)."""
+    if plan == "animal" and view == "side":
+        return _side_polys(parts)
+    if plan == "landform":  # a massif looks alike from every side: the profile, narrowed and mirrored
+        f = np.array([(0.7 + 0.3 * abs(np.cos(yaw))) * (-1.0 if abs(yaw) > np.pi / 3 and yaw > 0 else 1.0), 1.0])
+        return [(q * f, m) for q, m in _side_polys(parts)]
+    return project_parts(parts, yaw * _YAW_SCALE.get(plan, 1.0), elev)
+
+
 def render_scene(latent: np.ndarray, diversity: float, key: tuple[int, ...], style: str = "web",
-                 size: tuple[int, int] | None = None) -> Rendered:
-    """A photograph of the object of ``latent``; deterministic in (latent, diversity, key, style, size).
+                 size: tuple[int, int] | None = None, body_plan: str | None = None) -> Rendered:
+    """A photograph of the object of ``latent``; deterministic in (latent, diversity, key, style,
+    size, body_plan).
 
     ``diversity`` in [0, 1] widens every per-image variation; ``size`` is (width, height)
-    (default: drawn from the key, about 400x350 on average).
+    (default: drawn from the key, about 400x350 on average); ``body_plan`` one of BODY_PLANS
+    (None: "animal"), chosen by the world from the synset's subtree (World.body_plan).
+    Style "web-anywhere" is the web style with the object's size uniform in 30-92% of the
+    frame and its centre anywhere it fits (a null world for localization: no centring prior).
     """
     if style not in STYLES:
         raise UserError(f"unknown render style {style!r}: choose one of {', '.join(STYLES)}")
+    plan = "animal" if body_plan is None else body_plan
+    if plan not in BODY_PLANS:
+        raise UserError(f"unknown body plan {body_plan!r}: choose one of {', '.join(BODY_PLANS)}")
     d = float(np.clip(diversity, 0.0, 1.0)) if np.isfinite(diversity) else 0.5
     rng = rng_from_key(key)
     W, H = _check_size(size) if size is not None else _draw_size(rng)
-    web = style == "web"
+    web = style != "caltech"
     z = _unit(latent)
     u = visual_params(z + rng.normal(0, (0.1 + 0.4 * d) if web else (0.06 + 0.12 * d), LATENT_DIM))
     u[_DISCRETE] = visual_params(z)[_DISCRETE]
     habitat = u[[_P["hab_h"], _P["hab_s"], _P["hab_v"], _P["hab_kind"]]]
     pose = rng.standard_normal(32)
+    view, yaw, elev = _draw_view(key, plan, web, d)
     if web:
-        polys = _geometry(u, pose, 0.06 + 0.3 * d)
+        polys = _view_polys(_geometry(u, pose, 0.06 + 0.3 * d, plan), plan, view, yaw, elev)
         canvas, colours = _background(rng, W, H, habitat, 0.75 - 0.45 * d)
         _clutter(canvas, rng, int(rng.poisson(2 + 16 * d)), colours)
         for _ in range(min(3, int(rng.poisson(0.15 + 1.1 * d)))):
@@ -591,9 +1186,13 @@ def render_scene(latent: np.ndarray, diversity: float, key: tuple[int, ...], sty
         squash = 1 - 0.35 * d * rng.random()
         frac = rng.uniform(0.92 - (0.25 + 0.45 * d), 0.92)
         jit = rng.uniform(-1, 1, 2) * (0.35 + 0.75 * d)
+        if style == "web-anywhere":
+            ar = stream_rng(*key, "anywhere")
+            frac, jit = ar.uniform(0.3, 0.92), ar.uniform(-1, 1, 2)
         M = _placement(polys, rot, flip, squash, frac, tuple(jit), W, H)
     else:
-        polys = _geometry(u, pose, 0.02)
+        polys = _view_polys(_geometry(u, pose, 0.02, plan), plan, view, yaw, elev)
+        flip = False
         r = rng.random(4)
         plain = _hsv(r[0], 0.08 * r[1], 0.86 + 0.13 * r[2])
         canvas = np.empty((H, W, 3), np.uint8)
@@ -612,7 +1211,8 @@ def render_scene(latent: np.ndarray, diversity: float, key: tuple[int, ...], sty
         image = _finish(canvas, rng, d, 0.25 * d, 3.0 + 4.0 * d)
     else:
         image = _finish(canvas, rng, 0.0, 0.0, 2.0)
-    return Rendered(image=image, box=mask_box(mask), mask=mask)
+    facing = None if view in ("front", "back") else ("left" if flip else "right")
+    return Rendered(image=image, box=mask_box(mask), mask=mask, view=view, facing=facing)
 
 
 def mask_box(mask: np.ndarray) -> tuple[int, int, int, int] | None:
