@@ -11,5 +11,6 @@ from .collect import (candidate_contact_sheet, candidates_per_synset, dedup_thre
 from .crowd import crowd_cost_precision, crowd_votes_by_depth, fig4_precision_by_depth, fig7_confidence_tables
 from .hierarchy import hierarchy_depth_height
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
+from .treemax import fig9_treemax, treemax_gain_scatter
 
 __all__ = [n for n in dir() if not n.startswith("_")]

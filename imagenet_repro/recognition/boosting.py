@@ -76,9 +76,12 @@ class StumpBins:
 
 
 def make_bins(X: np.ndarray, n_bins: int = 32) -> StumpBins:
-    """At most ``n_bins - 1`` thresholds per feature: the cuts between distinct sorted values
-    nearest to the ``k / n_bins`` quantiles (all cuts when a feature has at most ``n_bins``
-    distinct values), each at the midpoint of the two values (as scikit-learn's trees)."""
+    """At most ``n_bins - 1`` thresholds per feature, one per quantile window: the sorted
+    values are cut into ``n_bins - 1`` windows of about n / n_bins cuts around the
+    ``k / n_bins`` quantiles, and each window keeps its cut across the widest gap between
+    consecutive values (none if all its values are tied). So a gap between two clusters of
+    values is always a candidate, and a feature with at most ``n_bins`` distinct values
+    keeps every cut. Each threshold is the midpoint of the two values (as scikit-learn's)."""
     X = _check_matrix(X, "X")
     if not 2 <= int(n_bins) <= 65536:
         raise UserError(f"n_bins must be in [2, 65536], got {n_bins!r}")
@@ -88,29 +91,31 @@ def make_bins(X: np.ndarray, n_bins: int = 32) -> StumpBins:
     n_edges = np.zeros(d, dtype=np.int64)
     if n < 2:
         return StumpBins(edges, n_edges)
-    # cut c (1..n-1) splits the sorted column into s[:c] | s[c:]; targets at the quantiles
-    targets = np.clip(np.rint(np.arange(1, n_bins) * n / n_bins).astype(np.int64), 1, n - 1)
-    pos = np.arange(1, n)
+    # cut c (1..n-1) splits the sorted column into s[:c] | s[c:]; row c - 1 of the gaps.
+    # Windows: [1, m_1), [m_1, m_2), ..., [m_{K-1}, n) with m_k halfway between quantiles.
+    t = np.arange(1, n_bins) * n / n_bins
+    mids = np.rint((t[:-1] + t[1:]) / 2).astype(np.int64)
+    starts = (np.arange(1, n) if n <= n_bins  # every cut its own window
+              else np.unique(np.clip(np.r_[1, mids], 1, n - 1)))  # first cut of each window
+    lengths = np.diff(np.r_[starts, n])
+    window = np.repeat(np.arange(len(starts)), lengths)  # window of each cut row
+    rows = np.arange(n - 1)
     for lo in range(0, d, _FEATURE_BLOCK):
         s = np.sort(X[:, lo:lo + _FEATURE_BLOCK].astype(np.float64), axis=0)
-        valid = s[1:] > s[:-1]  # (n-1, b): cut c = row c-1 is possible
-        prev = np.maximum.accumulate(np.where(valid, pos[:, None], 0), axis=0)  # last valid cut <= c
-        nxt = np.minimum.accumulate(np.where(valid, pos[:, None], n)[::-1], axis=0)[::-1]  # first >= c
-        p, q = prev[targets - 1], nxt[targets - 1]  # (k, b)
-        t = targets[:, None]
-        use_prev = (p > 0) & ((q >= n) | (t - p <= q - t))
-        cut = np.where(use_prev, p, q)  # n: no valid cut at all
-        ok = cut < n
-        ok[1:] &= cut[1:] != cut[:-1]  # nearest cuts are monotone in k: drop repeats
+        gap = s[1:] - s[:-1]  # (n-1, b)
+        widest = np.maximum.reduceat(gap, starts - 1, axis=0)  # (windows, b)
+        first = np.where(gap == widest[window], rows[:, None], n)
+        cut = np.minimum.reduceat(first, starts - 1, axis=0) + 1  # the first widest cut
+        ok = widest > 0
         cols = np.arange(s.shape[1])
         safe = np.where(ok, cut, 1)
-        left, right = s[safe - 1, cols[None, :]], s[np.minimum(safe, n - 1), cols[None, :]]
+        left, right = s[safe - 1, cols[None, :]], s[safe, cols[None, :]]
         mid = left / 2.0 + right / 2.0
         mid = np.where(np.isfinite(mid) & (mid != right), mid, left)  # scikit-learn's rule
         # compact: valid edges first (stable), +inf after
         order = np.argsort(~ok, axis=0, kind="stable")
         block = np.where(np.take_along_axis(ok, order, axis=0), np.take_along_axis(mid, order, axis=0), np.inf)
-        edges[lo:lo + s.shape[1]] = block.T
+        edges[lo:lo + s.shape[1], :block.shape[0]] = block.T
         n_edges[lo:lo + s.shape[1]] = ok.sum(axis=0)
     return StumpBins(edges, n_edges)
 
@@ -159,6 +164,7 @@ class SharedNegatives:
     classifier's weighted histogram at once."""
 
     codes: np.ndarray  # (n, d) bin codes
+    codes_t: np.ndarray  # (d, n) the same, one contiguous row per feature
     onehot_t: Any  # scipy.sparse CSR (n_bins * d, n) float32, row b * d + f: one 1 per (feature, image)
 
     @classmethod
@@ -171,7 +177,7 @@ class SharedNegatives:
         cols = (codes.astype(np.int64) * d + np.arange(d, dtype=np.int64)[None, :]).ravel()  # bin-major
         onehot = sparse.csr_matrix((np.ones(n * d, dtype=np.float32), cols, np.arange(0, n * d + 1, d)),
                                    shape=(n, d * nb))
-        return cls(codes, onehot.T.tocsr())
+        return cls(codes, np.ascontiguousarray(codes.T), onehot.T.tocsr())
 
     def __len__(self) -> int:
         return int(self.codes.shape[0])
@@ -195,7 +201,9 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
         raise UserError(f"n_rounds must be at least 1, got {n_rounds!r}")
     C, d, nb = len(positives), bins.n_features, bins.n_bins
     n_neg = len(negatives)
-    Wn = np.array(neg_weight, dtype=np.float64, copy=True).reshape(n_neg, C)
+    # the negatives' weights as (C, n) rows: every per-classifier sum runs over one contiguous
+    # row, so a classifier's numbers do not depend on the batch it is trained in
+    Wn = np.ascontiguousarray(np.asarray(neg_weight, dtype=np.float64).reshape(n_neg, C).T)
     uses_neg = Wn > 0
     sizes = np.array([len(p) for p in positives], dtype=np.int64)
     owner = np.repeat(np.arange(C), sizes)
@@ -207,13 +215,13 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
             or not (np.isfinite(Wn).all() and np.isfinite(Wp).all()):
         raise UserError("weights must be finite and non-negative, one per training image")
     n_pos_c = np.bincount(owner, weights=(Wp > 0), minlength=C)
-    n_neg_c = uses_neg.sum(axis=0)
+    n_neg_c = uses_neg.sum(axis=1)
     if C and (n_pos_c.min() == 0 or n_neg_c.min() == 0):
         c = int(np.flatnonzero((n_pos_c == 0) | (n_neg_c == 0))[0])
         raise UserError(f"classifier {c} needs positive and negative images with weight, "
                         f"got {int(n_pos_c[c])} and {int(n_neg_c[c])}")
-    total = Wn.sum(axis=0) + np.bincount(owner, weights=Wp, minlength=C)
-    Wn /= total[None, :]
+    total = Wn.sum(axis=1) + np.bincount(owner, weights=Wp, minlength=C)
+    Wn /= total[:, None]
     Wp /= total[owner]
     zero_n, zero_p = ~uses_neg, Wp == 0
     # histograms are laid out (bin, feature, classifier), as the sparse product gives them;
@@ -233,7 +241,7 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
         Wn[zero_n] = 0.0
         np.clip(Wp, eps, None, out=Wp)
         Wp[zero_p] = 0.0
-        hn = (negatives.onehot_t @ Wn.astype(np.float32)).reshape(nb, d, C)
+        hn = (negatives.onehot_t @ np.ascontiguousarray(Wn.T, dtype=np.float32)).reshape(nb, d, C)
         hp = np.bincount(flat_p, weights=np.repeat(Wp, d), minlength=nb * d * C).reshape(nb, d, C)
         tn, tp = hn[:, 0].sum(axis=0, dtype=np.float64), hp[:, 0].sum(axis=0)  # (C,) totals
         k, f, lnk, lpk = _best_stumps(hn, hp, tn, tp, invalid, criterion)
@@ -247,10 +255,10 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
             left = np.where(lpk > lnk, 1, -1)
             right = np.where(tp - lpk > tn - lnk, 1, -1)
         # each classifier's stump on its own training images: a negative is wrong on +1
-        wrong_n = np.where(negatives.codes[:, f] > k[None, :], right[None, :], left[None, :]) > 0
+        wrong_n = np.where(negatives.codes_t[f] > k[:, None], right[:, None], left[:, None]) > 0  # (C, n)
         wrong_p = np.where(P[rows_p, f[owner]] > k[owner], right[owner], left[owner]) < 0
-        w_total = Wn.sum(axis=0) + np.bincount(owner, weights=Wp, minlength=C)
-        err = (np.where(wrong_n, Wn, 0.0).sum(axis=0)
+        w_total = Wn.sum(axis=1) + np.bincount(owner, weights=Wp, minlength=C)
+        err = (np.where(wrong_n, Wn, 0.0).sum(axis=1)
                + np.bincount(owner, weights=np.where(wrong_p, Wp, 0.0), minlength=C)) / w_total
         perfect = active & found & (err <= 0)  # kept with weight 1, training ends (scikit-learn's rule)
         keep = active & found & (err < 0.5)  # a stump no better than chance ends training, unkept
@@ -264,13 +272,13 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
         if t < int(n_rounds) - 1 and active.any():
             a = np.where(active, alpha, 0.0)
             with np.errstate(divide="ignore"):  # log 0 = -inf stays 0 (scikit-learn's update)
-                Wn = np.exp(np.log(Wn) + a[None, :] * wrong_n * (Wn > 0))
+                Wn = np.exp(np.log(Wn) + a[:, None] * wrong_n * (Wn > 0))
                 Wp = np.exp(np.log(Wp) + a[owner] * wrong_p * (Wp > 0))
-            total = Wn.sum(axis=0) + np.bincount(owner, weights=Wp, minlength=C)
+            total = Wn.sum(axis=1) + np.bincount(owner, weights=Wp, minlength=C)
             ok = np.isfinite(total) & (total > 0)
             active &= ok
             total = np.where(ok, total, 1.0)
-            Wn /= total[None, :]
+            Wn /= total[:, None]
             Wp /= total[owner]
     start = np.r_[0, np.cumsum(sizes)]
     models = []
@@ -282,7 +290,7 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
         alpha = np.asarray(rec["alpha"][c], dtype=np.float64)
         own = P[start[c]:start[c + 1]]
         wrong = np.r_[_margin_codes(feature, edge, left, right, alpha, own) <= 0,
-                      _margin_codes(feature, edge, left, right, alpha, negatives.codes[uses_neg[:, c]]) > 0]
+                      _margin_codes(feature, edge, left, right, alpha, negatives.codes[uses_neg[c]]) > 0]
         models.append(StumpEnsemble(
             feature=feature, threshold=bins.edges[feature, edge] if len(feature) else np.zeros(0),
             left=left, right=right, alpha=alpha, error=np.asarray(rec["error"][c], dtype=np.float64),

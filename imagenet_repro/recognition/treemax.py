@@ -132,6 +132,11 @@ def excluded_synsets(hierarchy: Hierarchy, wnid: str, exclude: str = "paper") ->
     raise UserError(f"exclude must be one of {', '.join(EXCLUDE)}, got {exclude!r}")
 
 
+def negative_mask(split: Split, wnid: str, hierarchy: Hierarchy, exclude: str = "paper") -> np.ndarray:
+    """Which common negatives the classifier of ``wnid`` trains on (bool per negative)."""
+    return ~np.isin(split.negative_source, sorted(excluded_synsets(hierarchy, wnid, exclude)))
+
+
 # ---------------------------------------------------------------- training
 
 @dataclass(frozen=True)
@@ -162,13 +167,10 @@ def train_classifiers(features: np.ndarray, split: Split, analysed: Sequence[str
     codes = np.zeros((len(features), bins.n_features), dtype=np.uint8 if bins.n_bins <= 256 else np.uint16)
     codes[pool] = bins.codes(features[pool])
     negatives = SharedNegatives.from_codes(codes[split.negatives], bins)
-    source = split.negative_source
     items, n_negs = [], []
     for lo in range(0, len(analysed), int(config.batch_size)):
         batch = list(analysed[lo:lo + int(config.batch_size)])
-        use = np.zeros((len(negatives), len(batch)), dtype=bool)
-        for j, w in enumerate(batch):  # a loop per synset
-            use[:, j] = ~np.isin(source, list(excluded_synsets(hierarchy, w, config.exclude)))
+        use = np.stack([negative_mask(split, w, hierarchy, config.exclude) for w in batch], axis=1)
         n_neg = use.sum(axis=0)
         if (n_neg == 0).any():
             w = batch[int(np.flatnonzero(n_neg == 0)[0])]
@@ -415,3 +417,27 @@ def named_synsets(hierarchy: Hierarchy, phrases: Sequence[str]) -> dict[str, str
             if p is not None and found[p] is None:
                 found[p] = str(w)
     return found
+
+
+def named_examples(result: TreeMaxResult, hierarchy: Hierarchy,
+                   phrases: Sequence[str] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES) -> pd.DataFrame:
+    """The paper's named synsets (Sec 4.2) in this run: height and both AUCs, or why not."""
+    found = named_synsets(hierarchy, phrases)
+    per = result.per_synset
+    analysed = {d for r in result.roots for d in hierarchy.descendants(r)}
+    rows = []
+    for p in phrases:
+        w = found[p]
+        row = {"example": p, "wnid": w, "height": np.nan, "auc_independent": np.nan, "auc_treemax": np.nan,
+               "status": ""}
+        if w is None:
+            row["status"] = "not in the hierarchy"
+        elif w not in analysed:
+            row["status"] = "not in the analysed subtree"
+        elif w not in per.index:
+            row["status"] = f"fewer than {result.config.min_images} images"
+        else:
+            row.update(height=int(per.loc[w, "height"]), auc_independent=per.loc[w, "auc_independent"],
+                       auc_treemax=per.loc[w, "auc_treemax"], status=per.loc[w, "missing"])
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("example")
