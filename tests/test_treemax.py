@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from imagenet_repro import paper
 from imagenet_repro.errors import UserError
 from imagenet_repro.hierarchy import Hierarchy
 from imagenet_repro.recognition import boosting
@@ -76,11 +77,13 @@ def test_split_is_ninety_ten_and_negatives_come_from_the_training_side():
     sp = split_images(labels, h, TreeMaxConfig(), seed=1)
     assert sp.participants == (R, A, B, A1, A2, B1, Z)
     for w in sp.participants:
-        assert len(sp.test[w]) == (2 if w != Z else 2) and len(sp.train[w]) + len(sp.test[w]) == (np.asarray(labels) == w).sum()
+        assert len(sp.test[w]) == 2  # 10% of 20 (and of 23, rounded)
+        assert len(sp.train[w]) + len(sp.test[w]) == (labels == w).sum()
         assert set(sp.test[w]).isdisjoint(sp.train[w])
     test = np.concatenate(list(sp.test.values()))
     assert set(sp.negatives).isdisjoint(test)
-    assert pd.Series(sp.negative_source).value_counts().to_dict() == {w: 10 for w in sp.participants}
+    per = paper.COMMON_NEGATIVES_PER_SYNSET
+    assert pd.Series(sp.negative_source).value_counts().to_dict() == {w: per for w in sp.participants}
     for i, src in zip(sp.negatives, sp.negative_source):
         assert labels[i] == src and i in sp.train[src]
     # seeded: the same seed gives the same split, another seed another

@@ -148,8 +148,16 @@ class StumpEnsemble:
             return np.zeros(X.shape[0])
         if X.shape[1] <= int(self.feature.max()):
             raise UserError(f"X has {X.shape[1]} features, the classifier uses feature {int(self.feature.max())}")
-        h = np.where(X[:, self.feature] > self.threshold, self.right, self.left).astype(np.float64)
-        margin = h @ self.alpha
+        return self.decision_function_t(np.ascontiguousarray(X.T), normalized)
+
+    def decision_function_t(self, Xt: np.ndarray, normalized: bool = False) -> np.ndarray:
+        """``decision_function`` of the transposed matrix (features x images, C-contiguous):
+        one contiguous row per stump, for scoring many classifiers on the same images.
+        margin = sum_t alpha_t left_t + sum_t alpha_t (right_t - left_t) [x_f > threshold_t]."""
+        if self.n_rounds == 0:
+            return np.zeros(Xt.shape[1])
+        fires = (Xt[self.feature] > self.threshold[:, None]).astype(np.float64)  # (T, images)
+        margin = float(self.alpha @ self.left) + (self.alpha * (self.right - self.left)) @ fires
         return margin / self.alpha.sum() if normalized else margin
 
     def predict(self, X: np.ndarray) -> np.ndarray:

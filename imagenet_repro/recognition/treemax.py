@@ -198,10 +198,11 @@ def train_classifiers(features: np.ndarray, split: Split, analysed: Sequence[str
 
 def responses(models: TreeMaxModels, X: np.ndarray, response: str = "normalized") -> np.ndarray:
     """Each classifier's response to each image: (images, classifiers)."""
-    out = np.zeros((len(X), len(models.models)))
+    Xt = np.ascontiguousarray(np.asarray(X).T)
+    out = np.zeros((len(models.models), Xt.shape[1]))
     for j, m in enumerate(models.models):  # a loop per synset
-        out[:, j] = m.decision_function(X, normalized=response == "normalized")
-    return out
+        out[j] = m.decision_function_t(Xt, normalized=response == "normalized")
+    return np.ascontiguousarray(out.T)
 
 
 def tree_max_scores(scores: np.ndarray, wnids: Sequence[str], hierarchy: Hierarchy) -> np.ndarray:
@@ -220,19 +221,30 @@ def tree_max_scores(scores: np.ndarray, wnids: Sequence[str], hierarchy: Hierarc
 
 def _auc(scores: np.ndarray, positive: np.ndarray) -> np.ndarray:
     """Tie-aware AUC (Mann-Whitney with mid-ranks) of each column; NaN without both classes.
-    (A private helper: recognition/roc.py will hold the shared one.)"""
-    from scipy.stats import rankdata
-
+    (A private helper: recognition/roc.py will hold the shared one.) Vectorised over
+    columns: one sort per column, mid-ranks of tied runs from running first/last indices."""
     scores = np.asarray(scores, dtype=np.float64)
     positive = np.asarray(positive, dtype=bool)
     if scores.ndim == 1:
         return _auc(scores[:, None], positive.reshape(-1, 1))[0]
-    positive = np.broadcast_to(positive, scores.shape)
-    ranks = rankdata(scores, axis=0)
-    n_pos = positive.sum(axis=0).astype(np.float64)
-    n_neg = scores.shape[0] - n_pos
+    S = np.ascontiguousarray(scores.T)  # (columns, images)
+    Pm = np.ascontiguousarray(np.broadcast_to(positive, scores.shape).T)
+    n = S.shape[1]
+    order = np.argsort(S, axis=1, kind="stable")
+    v = np.take_along_axis(S, order, axis=1)
+    pos = np.arange(n)[None, :]
+    starts = np.ones(v.shape, dtype=bool)
+    starts[:, 1:] = v[:, 1:] != v[:, :-1]
+    ends = np.ones(v.shape, dtype=bool)
+    ends[:, :-1] = starts[:, 1:]
+    first = np.maximum.accumulate(np.where(starts, pos, 0), axis=1)
+    last = np.minimum.accumulate(np.where(ends, pos, n)[:, ::-1], axis=1)[:, ::-1]
+    ranks = (first + last) / 2.0 + 1.0  # mid-rank, 1-based
+    p_sorted = np.take_along_axis(Pm, order, axis=1)
+    n_pos = p_sorted.sum(axis=1).astype(np.float64)
+    n_neg = n - n_pos
     with np.errstate(invalid="ignore", divide="ignore"):
-        auc = ((ranks * positive).sum(axis=0) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
+        auc = ((ranks * p_sorted).sum(axis=1) - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg)
     return np.where((n_pos > 0) & (n_neg > 0), auc, np.nan)
 
 
