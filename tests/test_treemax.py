@@ -251,3 +251,20 @@ def test_hsv_histogram_is_normalised_and_puts_pure_red_in_one_bin():
     assert hist.max() == pytest.approx(1.0) and int(np.argmax(hist)) == (0 * 4 + 3) * 4 + 3
     with pytest.raises(UserError):
         hsv_histogram(red[..., 0])
+
+
+def test_claims_are_recorded_with_mode_and_verdicts(tmp_path):
+    from imagenet_repro.recognition.treemax_claims import record_treemax_claims
+    from imagenet_repro.results import ResultWriter
+
+    h = small_tree()
+    X, labels = separable_data()
+    res = run_treemax(X, labels, h, R, seed=5, config=TreeMaxConfig(n_rounds=5), cache_dir=None, progress=False)
+    out = ResultWriter("test_treemax", results_dir=tmp_path, seed=5)
+    record_treemax_claims(out, res, h, "simulated", null_result=res, min_synsets=1, phrases=())  # no WordNet
+    c = out.claims_frame().set_index("id")
+    assert (c["mode"] == "simulated").all()
+    assert c.loc["fig9.treemax_at_or_above", "reproduced"] == 1.0  # heights 2 and 3: tree-max AUC 1
+    assert c.loc["fig9.treemax_at_or_above", "verdict"] == "reproduced"
+    assert c.loc["fig9.synsets", "reproduced"] == 6 and c.loc["fig9.heights_missing", "reproduced"] == 0
+    assert "null world" in c.loc["fig9.leaves_easier", "note"]

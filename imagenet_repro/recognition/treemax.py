@@ -422,9 +422,15 @@ def named_synsets(hierarchy: Hierarchy, phrases: Sequence[str]) -> dict[str, str
 
     wanted = {norm(p): p for p in phrases}
     found: dict[str, str | None] = {p: None for p in phrases}
+    if not phrases:
+        return found
     table = hierarchy.synsets.sort_values("depth", kind="stable")
     for w in table.index:  # a loop per synset (lemma names from WordNet)
-        for lemma in get_synset(w).lemma_names():
+        try:
+            lemmas = get_synset(w).lemma_names()
+        except UserError:  # not a WordNet synset (a hand-built hierarchy): its lemma only
+            lemmas = [str(table.loc[w, "lemma"])]
+        for lemma in lemmas:
             p = wanted.get(norm(lemma))
             if p is not None and found[p] is None:
                 found[p] = str(w)
@@ -452,4 +458,5 @@ def named_examples(result: TreeMaxResult, hierarchy: Hierarchy,
             row.update(height=int(per.loc[w, "height"]), auc_independent=per.loc[w, "auc_independent"],
                        auc_treemax=per.loc[w, "auc_treemax"], status=per.loc[w, "missing"])
         rows.append(row)
-    return pd.DataFrame(rows).set_index("example")
+    columns = ["example", "wnid", "height", "auc_independent", "auc_treemax", "status"]
+    return pd.DataFrame(rows, columns=columns).set_index("example")

@@ -60,8 +60,8 @@ def leaves_easier(per_synset: pd.DataFrame, column: str = "auc_independent") -> 
     top = top_heights(per_synset)
     bottom = scored[scored["height"].isin(BOTTOM_HEIGHTS)][column]
     upper = scored[scored["height"].isin(top)][column]
-    rho, p = (spearmanr(scored["height"], scored[column]) if scored["height"].nunique() > 1
-              else (np.nan, np.nan))
+    rho, p = (spearmanr(scored["height"], scored[column])
+              if scored["height"].nunique() > 1 and scored[column].nunique() > 1 else (np.nan, np.nan))
     return {"bottom": float(bottom.mean()) if len(bottom) else np.nan,
             "top": float(upper.mean()) if len(upper) else np.nan,
             "difference": float(bottom.mean() - upper.mean()) if len(bottom) and len(upper) else np.nan,
@@ -84,7 +84,9 @@ def _world_note(null: bool) -> str:
 
 
 def record_treemax_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: Hierarchy, mode: str,
-                          null_result: TreeMaxResult | None = None, min_synsets: int = 3) -> dict[str, object]:
+                          null_result: TreeMaxResult | None = None, min_synsets: int = 3,
+                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES
+                          ) -> dict[str, object]:
     """Every Fig 9 claim of a run (and of its null-world rerun when given). Returns the
     numbers recorded, for the notebook to print."""
     per, bh = result.per_synset, result.by_height
@@ -143,17 +145,21 @@ def record_treemax_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: H
                   "or above independent", SECTION, paper.FIG9_NEARLY_ALL, ns["share"], mode, direction=">=",
                   note=f"{ns['at_or_above']} of {ns['n']} heights {ns['heights']}; below at {ns['below'] or 'none'}")
 
-    examples = record_example_claims(out, result, hierarchy, mode, default)
+    examples = record_example_claims(out, result, hierarchy, mode, default, phrases)
     return {"share": share, "leaves_easier": default, "null_leaves_easier": null, "examples": examples}
 
 
 def record_example_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: Hierarchy, mode: str,
-                          easier: dict[str, dict] | None = None) -> pd.DataFrame:
+                          easier: dict[str, dict] | None = None,
+                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES
+                          ) -> pd.DataFrame:
     """The paper's named synsets: an easy one's AUC above the top heights' mean, a hard
-    one's below the mean at heights 1-2 (independent classifier); info where absent."""
+    one's below the mean at heights 1-2 (independent classifier); info where absent.
+    ``phrases``: which of them (e.g. ("minivan", "vehicle") for a run on the vehicle
+    subtree, so that it does not overwrite the mammal run's other examples)."""
     easier = easier or {"auc_independent": leaves_easier(result.per_synset)}
     ref = easier["auc_independent"]
-    table = named_examples(result, hierarchy)
+    table = named_examples(result, hierarchy, phrases)
     for name, r in table.iterrows():
         easy = name in paper.FIG9_EASY_EXAMPLES
         key = "fig9.example." + name.replace(" ", "_").replace("-", "_")
