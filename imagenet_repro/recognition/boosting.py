@@ -311,40 +311,58 @@ def _best_stumps(hn: np.ndarray, hp: np.ndarray, tn: np.ndarray, tp: np.ndarray,
     """The best stump of each classifier from (bin, feature, classifier) histograms: edge k,
     feature f (-1 when none is valid) and the negative / positive weight left of it.
 
-    One pass over the edges with running sums (no (edges x features x classifiers) array);
-    the first best wins in (feature, edge) order. Error: the stump whose better polarity has
-    the least weighted error, i.e. the largest |lp - ln + (tn - tp) / 2|. Gini: scikit-learn's
-    proxy (ln^2 + lp^2) / l + (rn^2 + rp^2) / r, both sides non-empty."""
+    One pass over the edges with running sums and in-place arithmetic (no (edges x features
+    x classifiers) array); the first best wins in (feature, edge) order. Error: the stump
+    whose better polarity has the least weighted error, i.e. the largest
+    |lp - ln + (tn - tp) / 2|. Gini: scikit-learn's proxy (ln^2 + lp^2) / l + (rn^2 + rp^2) / r,
+    both sides holding weight."""
     nb, d, C = hn.shape
-    ln = np.zeros((d, C))
-    lp = np.zeros((d, C))
-    best = np.full((d, C), -np.inf)
-    best_k = np.full((d, C), -1, dtype=np.int64)
-    best_ln = np.zeros((d, C))
-    best_lp = np.zeros((d, C))
+    shape = (d, C)
+    ln, lp = np.zeros(shape), np.zeros(shape)
+    score, t1, t2 = np.empty(shape), np.empty(shape), np.empty(shape)
+    best = np.full(shape, -np.inf)
+    best_k = np.full(shape, -1, dtype=np.int64)
+    up = np.empty(shape, dtype=bool)
     half = (tn - tp) / 2
+    tiny = 1e-12 * (tn + tp)  # a side holding less weight is empty
     for b in range(nb - 1):  # a loop over the edges, vectorised over features and classifiers
         ln += hn[b]
         lp += hp[b]
         if criterion == "error":
-            score = np.abs(lp - ln + half)
+            np.subtract(lp, ln, out=score)
+            score += half
+            np.abs(score, out=score)
         else:
-            rn, rp = tn - ln, tp - lp
-            lw, rw = ln + lp, rn + rp
             with np.errstate(divide="ignore", invalid="ignore"):
-                score = (ln * ln + lp * lp) / lw + (rn * rn + rp * rp) / rw
-            score[~((lw > 0) & (rw > 0))] = -np.inf
+                np.add(ln, lp, out=t2)  # left weight
+                np.less_equal(t2, tiny, out=up)
+                np.multiply(ln, ln, out=score)
+                np.multiply(lp, lp, out=t1)
+                score += t1
+                score /= t2
+                np.subtract(tn, ln, out=t1)  # rn
+                np.subtract(tp, lp, out=t2)  # rp
+                np.multiply(t1, t1, out=t1)
+                np.multiply(t2, t2, out=t2)
+                t1 += t2  # rn^2 + rp^2
+                np.add(ln, lp, out=t2)
+                np.subtract(tn + tp, t2, out=t2)  # right weight
+                up |= t2 <= tiny
+                t1 /= t2
+                score += t1
+                score[up] = -np.inf
         score[invalid[b]] = -np.inf
-        up = score > best
-        best = np.where(up, score, best)
-        best_k = np.where(up, b, best_k)
-        best_ln = np.where(up, ln, best_ln)
-        best_lp = np.where(up, lp, best_lp)
-    f = np.argmax(best, axis=0)  # first feature among the best
+        np.greater(score, best, out=up)
+        np.copyto(best, score, where=up)
+        np.copyto(best_k, b, where=up)
     cols = np.arange(C)
+    f = np.argmax(best, axis=0)  # first feature among the best
     k = best_k[f, cols]
     f = np.where(k >= 0, f, -1)
-    return k, f, best_ln[np.maximum(f, 0), cols], best_lp[np.maximum(f, 0), cols]
+    fs, ks = np.maximum(f, 0), np.maximum(k, 0)
+    lnk = np.cumsum(hn[:, fs, cols], axis=0)[ks, cols]  # (nb, C) -> the chosen edge's
+    lpk = np.cumsum(hp[:, fs, cols], axis=0)[ks, cols]
+    return k, f, lnk, lpk
 
 
 def _margin_codes(feature, edge, left, right, alpha, codes: np.ndarray) -> np.ndarray:
