@@ -4,29 +4,32 @@ Why our own: the tree-max experiment (Fig 9) trains one classifier per synset, a
 thousand of them on the same ten-thousand common negatives; scikit-learn's
 ``AdaBoostClassifier(DecisionTreeClassifier(max_depth=1))`` re-sorts every feature in
 every round. Here the candidate thresholds of each feature are fixed once (``StumpBins``:
-midpoints between distinct values at quantile cuts; every distinct value when there are
-few), each image becomes a row of bin codes, and a round is one weighted ``bincount`` over
-(feature, bin) followed by cumulative sums: the weighted error (or Gini impurity) of every
-stump of every feature at once. ``benchmarks/adaboost.py`` prints the speed against
-scikit-learn's.
+one cut per quantile window, across its widest gap; every cut when a feature has few
+distinct values), each image becomes a row of bin codes, and a round is one weighted
+histogram over (feature, bin) followed by running sums: the weighted Gini impurity (or
+error) of every stump of every feature at once. Classifiers sharing their negatives (the
+common negative set) train in lockstep (``fit_batch``): the negatives' histograms of all of
+them are one sparse one-hot (feature-bin x image) @ weights (image x classifier) product.
+``benchmarks/adaboost.py`` prints the speed against scikit-learn's.
 
 The boosting is SAMME with two classes, exactly as scikit-learn runs it (weights
 normalised, clipped at machine epsilon, alpha = log((1 - err) / err), a perfect stump
 ends training with alpha 1, a stump no better than chance ends it before being kept).
 Two ways to choose the stump of a round:
 
-- ``criterion="error"`` (default): the stump of least weighted error, the classic discrete
-  AdaBoost (Freund and Schapire; the detector cascades of Viola and Jones);
-- ``criterion="gini"``: the stump of least weighted Gini impurity with each side voting its
-  weighted majority, as a scikit-learn depth-1 tree chooses it. With bins on every
-  distinct value this reproduces scikit-learn's ensemble (tests/test_treemax.py).
+- ``criterion="gini"`` (default): the stump of least weighted Gini impurity with each side
+  voting its weighted majority, as a scikit-learn depth-1 tree chooses it. With bins on
+  every distinct value this reproduces scikit-learn's ensemble (tests/test_treemax.py);
+- ``criterion="error"``: the stump of least weighted error, the classic discrete AdaBoost
+  (Freund and Schapire; the detector cascades of Viola and Jones).
 
 The real-valued score of an image is the boosted margin, sum over rounds of alpha * h(x)
 with h in {-1, +1} (``decision_function``; ``normalized=True`` divides by sum alpha, which
 is scikit-learn's decision function divided by 2).
 
 Deterministic: no random draw anywhere; ties between stumps go to the lowest
-(feature, threshold) index.
+(feature, threshold) index; a classifier's result does not depend on the batch it is
+trained in (tests/test_treemax.py).
 """
 
 from __future__ import annotations
@@ -193,7 +196,7 @@ class SharedNegatives:
 
 def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: StumpBins,
               neg_weight: np.ndarray, pos_weight: list[np.ndarray], n_rounds: int = 50,
-              criterion: str = "error", learning_rate: float = 1.0) -> list[StumpEnsemble]:
+              criterion: str = "gini", learning_rate: float = 1.0) -> list[StumpEnsemble]:
     """Discrete AdaBoost (SAMME, two classes) for C classifiers at once, in lockstep.
 
     Classifier c is trained on the bin codes ``positives[c]`` (its own positives, weights
@@ -240,7 +243,6 @@ def fit_batch(negatives: SharedNegatives, positives: list[np.ndarray], bins: Stu
     active = np.full(C, bool((~invalid).any()))
     rec: dict[str, list[list]] = {k: [[] for _ in range(C)]
                                   for k in ("feature", "edge", "left", "right", "alpha", "error")}
-    cols = np.arange(C)
     rows_p = np.arange(len(P))
     for t in range(int(n_rounds)):
         if not active.any():
@@ -372,7 +374,7 @@ def _margin_codes(feature, edge, left, right, alpha, codes: np.ndarray) -> np.nd
 
 
 def fit_codes(codes: np.ndarray, y: np.ndarray, bins: StumpBins, n_rounds: int = 50,
-              sample_weight: np.ndarray | None = None, criterion: str = "error",
+              sample_weight: np.ndarray | None = None, criterion: str = "gini",
               learning_rate: float = 1.0) -> StumpEnsemble:
     """One classifier on precomputed bin codes (``bins.codes(X)``); ``y`` True for positives;
     ``sample_weight`` the initial weights (uniform when None). The engine of ``fit_batch``."""
@@ -394,7 +396,7 @@ def fit_codes(codes: np.ndarray, y: np.ndarray, bins: StumpBins, n_rounds: int =
 
 
 def fit_adaboost(X: np.ndarray, y: np.ndarray, n_rounds: int = 50, n_bins: int = 32,
-                 sample_weight: np.ndarray | None = None, criterion: str = "error",
+                 sample_weight: np.ndarray | None = None, criterion: str = "gini",
                  learning_rate: float = 1.0, bins: StumpBins | None = None) -> StumpEnsemble:
     """Discrete AdaBoost with decision stumps on a feature matrix (images x features).
 

@@ -270,7 +270,8 @@ class TreeMaxResult:
 
     def summary(self) -> str:
         bh = self.by_height.dropna(subset=["auc_independent"])
-        return (f"tree-max on {', '.join(self.roots)}: {self.n_analysed} classifiers ({self.n_participants} synsets with "
+        return (f"tree-max on {', '.join(self.roots)}: {self.n_analysed} classifiers "
+                f"({self.n_participants} synsets with "
                 f">= {self.config.min_images} images), {self.n_test} held-out images; heights with AUC "
                 f"{bh.index.tolist()}; tree-max >= independent at "
                 f"{int((bh['auc_treemax'] >= bh['auc_independent']).sum())} of {len(bh)}")

@@ -77,7 +77,8 @@ def rendered_features(world_config: WorldConfig, wnids: Sequence[str], images_pe
     if int(images_per_synset) < 1:
         raise UserError(f"images_per_synset must be at least 1, got {images_per_synset}")
     wnids = list(dict.fromkeys(wnids))
-    items = [(tuple(subtrees), world_config, w, i, int(tiny_side)) for w in wnids for i in range(int(images_per_synset))]
+    items = [(tuple(subtrees), world_config, w, i, int(tiny_side))
+             for w in wnids for i in range(int(images_per_synset))]
     params = {"world": world_config.as_dict(), "subtrees": list(subtrees), "wnids": wnids,
               "images_per_synset": int(images_per_synset), "tiny_side": int(tiny_side)}
 
