@@ -268,3 +268,7 @@ def test_claims_are_recorded_with_mode_and_verdicts(tmp_path):
     assert c.loc["fig9.treemax_at_or_above", "verdict"] == "reproduced"
     assert c.loc["fig9.synsets", "reproduced"] == 6 and c.loc["fig9.heights_missing", "reproduced"] == 0
     assert "null world" in c.loc["fig9.leaves_easier", "note"]
+    # a second run under another prefix keeps the first run's claims
+    record_treemax_claims(out, res, h, "simulated", min_synsets=1, phrases=(), prefix="fig9_colour")
+    ids = set(out.claims_frame()["id"])
+    assert {"fig9.treemax_at_or_above", "fig9_colour.treemax_at_or_above"} <= ids

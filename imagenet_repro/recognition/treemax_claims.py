@@ -85,29 +85,30 @@ def _world_note(null: bool) -> str:
 
 def record_treemax_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: Hierarchy, mode: str,
                           null_result: TreeMaxResult | None = None, min_synsets: int = 3,
-                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES
-                          ) -> dict[str, object]:
-    """Every Fig 9 claim of a run (and of its null-world rerun when given). Returns the
-    numbers recorded, for the notebook to print."""
+                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES,
+                          prefix: str = "fig9") -> dict[str, object]:
+    """Every Fig 9 claim of a run (and of its null-world rerun when given), ids starting
+    with ``prefix`` (another prefix keeps a second run's claims beside the first's).
+    Returns the numbers recorded, for the notebook to print."""
     per, bh = result.per_synset, result.by_height
     subtree_size = len({d for r in result.roots for d in hierarchy.descendants(r)})
-    out.claim("fig9.synsets", "synsets of the subtree with a classifier (enough images)", SECTION, None,
+    out.claim(f"{prefix}.synsets", "synsets of the subtree with a classifier (enough images)", SECTION, None,
               result.n_analysed, mode, direction="info",
               note=f"of {subtree_size} synsets; at least {result.config.min_images} images each; "
                    f"{result.n_test} held-out images; {result.n_participants} synsets with enough images in all")
     missing = bh[bh["missing"] != ""]
-    out.claim("fig9.heights_missing", "tree heights without a mean AUC", SECTION, None, len(missing), mode,
+    out.claim(f"{prefix}.heights_missing", "tree heights without a mean AUC", SECTION, None, len(missing), mode,
               direction="info", note="; ".join(f"height {h}: {m}" for h, m in missing["missing"].items()) or "none")
 
     share = treemax_share(bh, min_synsets)
-    out.claim("fig9.treemax_at_or_above", "share of tree heights where tree-max's mean AUC is at or above "
+    out.claim(f"{prefix}.treemax_at_or_above", "share of tree heights where tree-max's mean AUC is at or above "
               "the independent classifiers'", SECTION, paper.FIG9_NEARLY_ALL, share["share"], mode,
               direction=">=",
               note=f"{share['at_or_above']} of {share['n']} heights (heights >= 2 with >= {min_synsets} synsets: "
                    f"{share['heights']}); strictly above at {share['above']}; below at {share['below'] or 'none'}; "
                    f"paper: 'at nearly all levels' (read as >= {paper.FIG9_NEARLY_ALL:.0%})")
     gain = (per["auc_treemax"] - per["auc_independent"])[per["height"] >= 2]
-    out.claim("fig9.treemax_mean_gain", "mean AUC gain of tree-max over independent, synsets of height >= 2",
+    out.claim(f"{prefix}.treemax_mean_gain", "mean AUC gain of tree-max over independent, synsets of height >= 2",
               SECTION, None, float(gain.mean()) if len(gain) else np.nan, mode, direction="info",
               note=f"{int(gain.notna().sum())} synsets; gain > 0 for {int((gain > 0).sum())}, < 0 for "
                    f"{int((gain < 0).sum())}")
@@ -115,7 +116,8 @@ def record_treemax_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: H
     default = {c: leaves_easier(per, c) for c in ("auc_independent", "auc_treemax")}
     null = ({c: leaves_easier(null_result.per_synset, c) for c in ("auc_independent", "auc_treemax")}
             if null_result is not None else None)
-    for col, key in (("auc_independent", "fig9.leaves_easier"), ("auc_treemax", "fig9.leaves_easier.treemax")):
+    for col, key in (("auc_independent", f"{prefix}.leaves_easier"),
+                     ("auc_treemax", f"{prefix}.leaves_easier.treemax")):
         use = null[col] if null is not None else default[col]
         name = "independent" if col == "auc_independent" else "tree-max"
         note = (f"{_world_note(null is not None)}: heights 1-2 ({use['n_bottom']} synsets) {use['bottom']:.3f} vs top "
@@ -135,24 +137,24 @@ def record_treemax_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: H
                       "(latent noise shrinking with depth)", SECTION, None, d["difference"], mode,
                       direction="info", note=f"heights 1-2 {d['bottom']:.3f}, top {d['top']:.3f}")
     rho = (null or default)["auc_independent"]
-    out.claim("fig9.auc_height_spearman", "Spearman's rho of a synset's independent AUC with its height (< 0: "
+    out.claim(f"{prefix}.auc_height_spearman", "Spearman's rho of a synset's independent AUC with its height (< 0: "
               "easier near the leaves)", SECTION, 0.0, rho["rho"], mode, direction="<",
               note=f"{_world_note(null is not None)}; p = {rho['p']:.3g}"
                    + (f"; default world rho {default['auc_independent']['rho']:+.3f}" if null is not None else ""))
     if null_result is not None:
         ns = treemax_share(null_result.by_height, min_synsets)
-        out.claim("fig9.null_world.treemax_at_or_above", "null world: share of heights where tree-max is at "
+        out.claim(f"{prefix}.null_world.treemax_at_or_above", "null world: share of heights where tree-max is at "
                   "or above independent", SECTION, paper.FIG9_NEARLY_ALL, ns["share"], mode, direction=">=",
                   note=f"{ns['at_or_above']} of {ns['n']} heights {ns['heights']}; below at {ns['below'] or 'none'}")
 
-    examples = record_example_claims(out, result, hierarchy, mode, default, phrases)
+    examples = record_example_claims(out, result, hierarchy, mode, default, phrases, prefix)
     return {"share": share, "leaves_easier": default, "null_leaves_easier": null, "examples": examples}
 
 
 def record_example_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: Hierarchy, mode: str,
                           easier: dict[str, dict] | None = None,
-                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES
-                          ) -> pd.DataFrame:
+                          phrases: tuple[str, ...] = paper.FIG9_EASY_EXAMPLES + paper.FIG9_HARD_EXAMPLES,
+                          prefix: str = "fig9") -> pd.DataFrame:
     """The paper's named synsets: an easy one's AUC above the top heights' mean, a hard
     one's below the mean at heights 1-2 (independent classifier); info where absent.
     ``phrases``: which of them (e.g. ("minivan", "vehicle") for a run on the vehicle
@@ -162,7 +164,7 @@ def record_example_claims(out: ResultWriter, result: TreeMaxResult, hierarchy: H
     table = named_examples(result, hierarchy, phrases)
     for name, r in table.iterrows():
         easy = name in paper.FIG9_EASY_EXAMPLES
-        key = "fig9.example." + name.replace(" ", "_").replace("-", "_")
+        key = f"{prefix}.example." + name.replace(" ", "_").replace("-", "_")
         base = ref["top"] if easy else ref["bottom"]
         if r["status"] or not np.isfinite(r["auc_independent"]) or not np.isfinite(base):
             why = r["status"] or ("no synsets at the " + ("top heights" if easy else "heights 1-2"))
