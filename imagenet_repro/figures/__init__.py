@@ -14,5 +14,6 @@ from .crowd import (crowd_cost_precision, crowd_votes_by_depth, fig4_precision_b
 from .hierarchy import hierarchy_depth_height
 from .localization import fig10_precision_recall, fig11_samples, fig12_clusters
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
+from .treemax import fig9_treemax, treemax_gain_scatter
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,1 @@
+"""Sec 4: what the hierarchy is for (recognition); tree-max classifiers of Sec 4.2 in treemax.py."""
