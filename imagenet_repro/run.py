@@ -224,9 +224,15 @@ def _raise_interrupt(signum, frame):
 def execute(book: Path, out_dir: Path, parameters: dict[str, Any], progress: bool = True,
             cwd: Path = PROJECT_ROOT) -> Path:
     """Run one notebook; rename the executed copy into place only if it succeeded."""
+    import logging
+
     import papermill as pm
 
     from .results import mark_notebook
+
+    # papermill re-reads the parameters cell with a regex that knows no `int | None` and warns about
+    # every such line; the runner has already typed and checked every parameter (notebook.py)
+    logging.getLogger("papermill").setLevel(logging.ERROR)
 
     out_dir.mkdir(parents=True, exist_ok=True)
     final = out_dir / book.name

@@ -357,16 +357,14 @@ def sample_web_images(candidates: pd.DataFrame, n_web_images: int, seed: int) ->
 
 
 def render_rows(world, rows: pd.DataFrame, progress: bool = False) -> list[np.ndarray]:
-    """Pixels of each row, rendering each (web image, variant) once (exact copies share it)."""
+    """Pixels of each row, rendering each (web image, variant) once (exact copies share it),
+    through the parallel map."""
+    from ..sources.simulated import render_many
+
     keys = list(zip(rows["true_wnid"].astype(str), rows["web_image_id"].astype(np.int64),
                     rows["variant"].astype(np.int64)))
     unique = list(dict.fromkeys(keys))
-    it: Iterable = unique
-    if progress:
-        from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
-
-        it = tqdm(unique, desc="rendering", leave=False)
-    pixels = {k: world.render(k[0], int(k[1]), int(k[2])).image for k in it}
+    pixels = dict(zip(unique, (r.image for r in render_many(world, unique, progress=progress))))
     return [pixels[k] for k in keys]
 
 

@@ -19,6 +19,7 @@ from .. import paper
 from ..errors import UserError
 from ..hierarchy import Hierarchy
 from ..rng import rng
+from ..sources.simulated import render_many
 from ..wordnet import synset as get_synset
 from ..wordnet import wnid as get_wnid
 
@@ -90,8 +91,6 @@ def branch_images_from_clean(world, clean: pd.DataFrame, branches: dict[str, lis
     ``from_subtree``, a synset without clean images of its own shows those of its descendants
     (marked ``from_subtree``).
     """
-    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
-
     wnids = [w for chain in branches.values() for _, w in chain]
     own = set(clean["wnid"])
     below = {}
@@ -107,19 +106,16 @@ def branch_images_from_clean(world, clean: pd.DataFrame, branches: dict[str, lis
     picked = sample_images(clean, wnids, n=n, seed=seed)
     sizes = clean.groupby("wnid").size()
     by = {w: g for w, g in picked.groupby("wnid", sort=False)}
+    keys = list(zip(picked["true_wnid"], picked["web_image_id"], picked["variant"]))
+    rendered = dict(zip(keys, (r.image for r in render_many(world, keys, desc="rendering Fig 1"))))
     out: dict[str, list[BranchItem]] = {}
-    bar = tqdm(total=len(picked), desc="rendering Fig 1", unit="image", leave=False)
     for branch, chain in branches.items():
         items = []
         for label, w in chain:
             g = by.get(w, picked.iloc[:0])
-            imgs = []
-            for t, i, v in zip(g["true_wnid"], g["web_image_id"], g["variant"]):
-                imgs.append(world.render(str(t), int(i), int(v)).image)
-                bar.update(1)
+            imgs = [rendered[k] for k in zip(g["true_wnid"], g["web_image_id"], g["variant"])]
             items.append(BranchItem(label, w, imgs, int(sizes.get(w, 0)), g, w in below))
         out[branch] = items
-    bar.close()
     return out
 
 
@@ -170,15 +166,10 @@ def image_sizes(branch_items: dict[str, list[BranchItem]]) -> np.ndarray:
 
 def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -> np.ndarray:
     """(width, height) of ``n`` clean images drawn at random from the whole clean set, rendered."""
-    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
-
     take = np.sort(rng(seed, "fullres").choice(len(clean), size=min(n, len(clean)), replace=False))
     rows = clean.iloc[take]
-    out = []
-    for t, i, v in tqdm(list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"])),
-                        desc="rendering for image sizes", unit="image", leave=False):
-        im = world.render(str(t), int(i), int(v)).image
-        out.append((im.shape[1], im.shape[0]))
+    keys = list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"]))
+    out = [(r.image.shape[1], r.image.shape[0]) for r in render_many(world, keys, desc="rendering for image sizes")]
     return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 

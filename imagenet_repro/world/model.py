@@ -54,7 +54,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -94,6 +94,9 @@ from .web import (
 )
 
 QueryFunction = Callable[[str], Sequence[Query]]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .render import RenderJob
 
 LATENT_DIM = 64
 JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
@@ -549,32 +552,27 @@ class World:
                     return vehicle_plan
         return plan
 
+    def render_job(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
+                   size: tuple[int, int] | None = None) -> "RenderJob":
+        """What rendering one web image (or an altered copy) needs, small and picklable, so a
+        parallel map can render it anywhere (render.render_job). Key: (seed, WordNet offset of
+        the true synset, web image id, variant); the offset rather than a row number keeps
+        renders the same in any hierarchy."""
+        from .render import RenderJob
+
+        seed, wid = self.config.seed, int(web_image_id)
+        if true_wnid == "":
+            return RenderJob(None, 0.0, (seed, JUNK_RENDER_INDEX, wid), int(variant), style, size, None)
+        i = self._row[self.hierarchy.check(true_wnid)]
+        return RenderJob(self.latent[i], float(self._diversity[i]), (seed, int(self._offsets[i]), wid),
+                         int(variant), style, size, self.body_plan(true_wnid))
+
     def render(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
                size: tuple[int, int] | None = None):
-        """Pixels of one web image (or an altered copy), rendered on demand via render.py.
+        """Pixels of one web image (or an altered copy), rendered on demand via render.py."""
+        from .render import render_job
 
-        Key: (seed, WordNet offset of the true synset, web image id, variant); the offset
-        rather than a row number keeps renders the same in any hierarchy.
-        """
-        from .render import make_variant, render_junk, render_scene
-
-        seed = self.config.seed
-        wid = int(web_image_id)
-        if true_wnid == "":
-            synset_key = JUNK_RENDER_INDEX
-            base = render_junk(key=(seed, synset_key, wid, 0), size=size)
-        else:
-            i = self._row[self.hierarchy.check(true_wnid)]
-            synset_key = int(self._offsets[i])
-            base = render_scene(self.latent[i], float(self._diversity[i]),
-                                key=(seed, synset_key, wid, 0), style=style, size=size,
-                                body_plan=self.body_plan(true_wnid))
-        if int(variant) == 0:
-            return base
-        img = make_variant(base.image, int(variant), key=(seed, synset_key, wid, int(variant)))
-        same = img.shape == base.image.shape
-        return dataclasses.replace(base, image=img, box=base.box if same else None,
-                                   mask=base.mask if same else None)
+        return render_job(self.render_job(true_wnid, web_image_id, variant, style, size))
 
 
 @lru_cache(maxsize=100_000)

@@ -1274,6 +1274,38 @@ def render_junk(key: tuple[int, ...], size: tuple[int, int] | None = None) -> Re
     return Rendered(image=image, box=None, mask=None)
 
 
+@dataclass(frozen=True)
+class RenderJob:
+    """One render, as World.render_job describes it: small and picklable (a parallel map sends
+    it to a worker). ``latent`` None is a junk image."""
+
+    latent: np.ndarray | None
+    diversity: float
+    key: tuple[int, int, int]  # (world seed, synset key, web image id)
+    variant: int = 0
+    style: str = "web"
+    size: tuple[int, int] | None = None
+    body_plan: str | None = None
+
+
+def render_job(job: RenderJob) -> Rendered:
+    """The pixels, box and mask of a RenderJob (a pure function of it)."""
+    import dataclasses
+
+    seed, synset_key, wid = job.key
+    if job.latent is None:
+        base = render_junk(key=(seed, synset_key, wid, 0), size=job.size)
+    else:
+        base = render_scene(job.latent, job.diversity, key=(seed, synset_key, wid, 0), style=job.style,
+                            size=job.size, body_plan=job.body_plan)
+    if job.variant == 0:
+        return base
+    img = make_variant(base.image, job.variant, key=(seed, synset_key, wid, job.variant))
+    same = img.shape == base.image.shape
+    return dataclasses.replace(base, image=img, box=base.box if same else None,
+                               mask=base.mask if same else None)
+
+
 def make_variant(image: np.ndarray, variant: int, key: tuple[int, ...]) -> np.ndarray:
     """A near duplicate of ``image`` (variant k > 0): a small crop, a resize, a slight colour
     shift and a JPEG re-encode, deterministic in (key, variant); variant 0 is the image itself.
