@@ -8,8 +8,10 @@ labelled in the title. A new stage adds a module and re-exports its functions be
 from ._style import PALETTE, STYLE, mode_label, mosaic, square_tile, styled
 from .collect import (candidate_contact_sheet, candidates_per_synset, dedup_threshold_sweep,
                       precision_sensitivity, translation_coverage_bars)
+from .diversity import fig5_diversity_check, fig5_examples, fig5_sizes
 from .crowd import crowd_cost_precision, crowd_votes_by_depth, fig4_precision_by_depth, fig7_confidence_tables
 from .hierarchy import hierarchy_depth_height
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
+from .recognition import fig8_null_worlds, fig8_roc
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -1,0 +1,2 @@
+"""Sec 4 of the paper, what ImageNet is for: non-parametric recognition (Sec 4.1, Fig 8:
+``roc``, ``nnvote``, ``nbnn``, ``fig8``, ``claims``)."""
