@@ -233,7 +233,8 @@ class _Extractor:
     def __init__(self, load: Callable[[Any], np.ndarray | None], spec: FeatureSpec) -> None:
         self.load, self.spec = load, spec
 
-    def __call__(self, item: Any) -> dict[str, Any]:
+    def __call__(self, job: tuple[Any, bool]) -> dict[str, Any]:
+        item, with_sift = job
         spec = self.spec
         pixels = self.load(item)
         out: dict[str, Any] = {"ok": pixels is not None}
@@ -247,7 +248,7 @@ class _Extractor:
             from ..collect.dedup import phash64
 
             out["phash"] = phash64(pixels)
-        if spec.sift is not None:
+        if spec.sift is not None and with_sift:
             out["descriptors"], out["xy"] = sift_descriptors(pixels, spec.sift)
         return out
 
@@ -279,22 +280,31 @@ def items_digest(items: Sequence[Any]) -> str:
 def compute_features(items: Sequence[Any], load: Callable[[Any], np.ndarray | None], spec: FeatureSpec,
                      name: str = "features", params: dict[str, Any] | None = None,
                      cache_dir: Path | None = CACHE_DIR, desc: str | None = None,
-                     progress: bool = True, config: Any = None) -> ImageFeatures:
+                     progress: bool = True, config: Any = None,
+                     sift_mask: Sequence[bool] | np.ndarray | None = None) -> ImageFeatures:
     """The features of every item, computed once (parallel_map, progress bar) and cached.
 
     The cache key holds the items, the loader's ``cache_params()``, the spec and ``params``
     (anything else the caller wants named); ``cache_dir`` None computes without caching.
+    ``sift_mask``: SIFT only for the items marked True (the others get no descriptors), so a
+    set whose tiny images are all needed but descriptors only for some is rendered once.
     """
     from ..cache import cached_arrays
     from ..parallel import parallel_map
 
     items = [tuple(x) if isinstance(x, list) else x for x in items]
+    mask = np.ones(len(items), bool) if sift_mask is None else np.asarray(sift_mask, bool)
+    if mask.shape != (len(items),):
+        raise UserError(f"sift_mask needs one flag per item ({len(items)}), got shape {mask.shape}")
     loader_key = load.cache_params() if hasattr(load, "cache_params") else {"loader": repr(load)}
     key = {"spec": spec.key(), "items": items_digest(items), "n": len(items), "loader": loader_key,
            **(params or {})}
+    if sift_mask is not None and spec.sift is not None:
+        key["sift_mask"] = hashlib.sha256(np.packbits(mask).tobytes()).hexdigest()
 
     def compute() -> dict[str, np.ndarray]:
-        parts = parallel_map(_Extractor(load, spec), items, desc=desc or f"{name} ({len(items):,} images)",
+        jobs = list(zip(items, mask.tolist()))
+        parts = parallel_map(_Extractor(load, spec), jobs, desc=desc or f"{name} ({len(items):,} images)",
                              progress=progress, config=config)
         return _assemble(parts, spec)
 

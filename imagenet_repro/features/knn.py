@@ -70,22 +70,51 @@ class Neighbours:
 
 def smallest_k(d: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     """Per row of ``d``: the k smallest values' column indices and values, sorted by
-    (value, column); a tie at the k-th place goes to the lower column."""
+    (value, column); a tie at the k-th place goes to the lower column.
+
+    Selection without a full partition of each row: the rows are cut into at least k chunks;
+    the k-th smallest chunk minimum bounds the k-th smallest value from above (k chunks each
+    hold a value at most that large), so only the few values at or below it are sorted. Every
+    value equal to the k-th is among them, which makes the ties exact.
+    """
+    d = np.asarray(d)
     n, m = d.shape
     if not 1 <= k <= m:
         raise UserError(f"k must be in 1..{m}, got {k}")
-    if k == m:
-        idx = np.broadcast_to(np.arange(m, dtype=np.int64), (n, m)).copy()
-    else:
-        idx = np.argpartition(d, k - 1, axis=1)[:, :k].astype(np.int64)
-        kth = np.take_along_axis(d, idx, 1).max(axis=1)
-        tied = np.flatnonzero((d <= kth[:, None]).sum(axis=1) > k)
-        for r in tied:  # rare: several base rows share the k-th distance
-            c = np.flatnonzero(d[r] <= kth[r])
-            idx[r] = c[np.lexsort((c, d[r, c]))[:k]]
-    val = np.take_along_axis(d, idx, 1)
-    order = np.lexsort((idx, val), axis=1)
-    return np.take_along_axis(idx, order, 1), np.take_along_axis(val, order, 1)
+    if n == 0:
+        return np.zeros((0, k), np.int64), np.zeros((0, k), d.dtype)
+    if m < 4 * k:  # short rows: sort them
+        idx = np.broadcast_to(np.arange(m, dtype=np.int64), (n, m))
+        order = np.lexsort((idx, d), axis=1)[:, :k]
+        return order.astype(np.int64), np.take_along_axis(d, order, 1)
+    n_chunks = int(min(m // 2, max(2 * k, np.sqrt(m * k))))
+    starts = np.linspace(0, m, n_chunks + 1).astype(np.int64)[:-1]
+    bound = np.partition(np.minimum.reduceat(d, starts, axis=1), k - 1, axis=1)[:, k - 1]
+    flat = np.flatnonzero(d <= bound[:, None])  # (2-d nonzero is much slower)
+    r, c = np.divmod(flat, m)
+    v = d.reshape(-1)[flat]
+    o = np.lexsort((c, v, r))
+    r, c, v = r[o], c[o], v[o]
+    rank = np.arange(len(r)) - np.searchsorted(r, np.arange(n))[r]
+    keep = rank < k
+    return c[keep].reshape(n, k).astype(np.int64), v[keep].reshape(n, k)
+
+
+_AUGMENT_MAX_DIM = 512  # below this, one product of augmented matrices beats two extra passes
+
+
+def _partial_distances(q: np.ndarray, b: np.ndarray, b_aug: np.ndarray | None, bn: np.ndarray) -> np.ndarray:
+    """|b|^2 - 2 q.b for a block of queries: the squared distance minus |q|^2, which does
+    not change a row's order (added back to the k kept)."""
+    if b_aug is not None:
+        q_aug = np.empty((len(q), q.shape[1] + 1), np.float32)
+        q_aug[:, :-1] = q
+        q_aug[:, -1] = 1
+        return q_aug @ b_aug.T
+    g = q @ b.T
+    g *= np.float32(-2)
+    g += bn[None, :]
+    return g
 
 
 def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAULT_BLOCK_BYTES,
@@ -93,7 +122,8 @@ def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAUL
     """The exact k nearest neighbours (squared Euclidean) of every query row in ``base``.
 
     ``k`` larger than the base is cut to its size. Queries go in blocks whose distance
-    matrix takes at most ``block_bytes``.
+    matrix takes at most ``block_bytes``. One SGEMM per block computes |b|^2 - 2 q.b (for
+    short vectors as one product of [q, 1] and [-2 b, |b|^2]); |q|^2 is added to the k kept.
     """
     from tqdm.auto import tqdm
 
@@ -107,13 +137,21 @@ def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAUL
     k = min(int(k), len(b))
     bn = squared_norms(b)
     qn = squared_norms(q)
+    b_aug = None
+    if b.shape[1] <= _AUGMENT_MAX_DIM:
+        b_aug = np.empty((len(b), b.shape[1] + 1), np.float32)
+        np.multiply(b, np.float32(-2), out=b_aug[:, :-1])
+        b_aug[:, -1] = bn
     rows = max(1, int(block_bytes // (4 * len(b))))
     out_i = np.empty((len(q), k), np.int64)
     out_d = np.empty((len(q), k), np.float32)
     starts = range(0, len(q), rows)
     for s in tqdm(starts, desc=desc, disable=not progress or len(starts) < 2, leave=False):
-        d = squared_distances(q[s:s + rows], b, qn[s:s + rows], bn)
-        out_i[s:s + rows], out_d[s:s + rows] = smallest_k(d, k)
+        g = _partial_distances(q[s:s + rows], b, b_aug, bn)
+        idx, val = smallest_k(g, k)
+        val += qn[s:s + rows, None]
+        np.maximum(val, np.float32(0), out=val)
+        out_i[s:s + rows], out_d[s:s + rows] = idx, val
     return Neighbours(out_i, out_d)
 
 

@@ -13,14 +13,18 @@ EXPERIMENT_COLOURS = {"noisy": "#9467bd", "clean": "#1f77b4", "nbnn": "#d62728",
 
 
 @styled
-def fig8_roc(result, mode: str = "simulated", named: tuple[str, ...] = paper.FIG8_NAMED, note: str = "") -> plt.Figure:
+def fig8_roc(result, mode: str = "simulated", named: tuple[str, ...] = paper.FIG8_NAMED, note: str = "",
+             experiments: tuple[str, ...] = tuple(EXPERIMENT_COLOURS)) -> plt.Figure:
     """Fig 8: (a) the mean ROC of the four experiments over the categories, (b)(c) the ROCs of
-    elk and killer whale. ``result``: a recognition.fig8.Fig8Result (rocs, experiment_labels)."""
+    elk and killer whale (those the run has). ``result``: a recognition.fig8.Fig8Result (rocs,
+    experiment_labels)."""
     panels = [("mean", "(a) mean over categories")] + [
         (n, f"({chr(98 + i)}) {n}") for i, n in enumerate(named) if n in next(iter(result.rocs.values())).curves]
     fig, axes = plt.subplots(1, len(panels), figsize=(4.4 * len(panels), 4.4), squeeze=False)
     for ax, (key, title) in zip(axes[0], panels):
         for k, roc in result.rocs.items():
+            if k not in experiments:
+                continue
             if key == "mean":
                 fpr, tpr, a = roc.mean_fpr, roc.mean_tpr, roc.mean_auc
             else:

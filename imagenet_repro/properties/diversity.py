@@ -181,6 +181,19 @@ def size_comparison(averages: Sequence[AverageImage], codec: str = HEADLINE_CODE
     return t
 
 
+def example_panels(averages: Sequence[AverageImage], load: Any) -> list[dict[str, Any]]:
+    """Fig 5 (b)(c)'s data: per synset, the examples' pixels (``load(item)``; a dict
+    {"ImageNet": loader, "Caltech": loader} when the datasets load differently), the average
+    image and its bytes, for ImageNet and Caltech (``figures.fig5_examples``)."""
+    by: dict[str, dict[str, Any]] = {}
+    for a in averages:
+        p = by.setdefault(a.wnid, {"label": a.label})
+        f = load[a.dataset] if isinstance(load, dict) else load
+        p[a.dataset] = {"examples": [x for x in (f(i) for i in a.examples) if x is not None],
+                        "average": a.average, "bytes": a.sizes.get(HEADLINE_CODEC)}
+    return [p for p in by.values() if "ImageNet" in p and "Caltech" in p]
+
+
 def fig5_synsets(hierarchy: Any, seed: int, k: int = paper.FIG5_SYNSETS, mapping: dict[str, str] | None = None
                  ) -> dict[str, str]:
     """k synsets drawn at random among the mammal classes that Caltech-256 took from

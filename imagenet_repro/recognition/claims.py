@@ -58,6 +58,12 @@ STATEMENTS: tuple[Statement, ...] = (
               "NBNN with all images beats NBNN-k (enlarging the dataset helps)", ("latent-decay",),
               "the latent decay sets how much an image of a subclass tells about its parent"),
 )
+# Not the paper's: clean against noisy candidates cut to the clean set's size (info only).
+DIAGNOSTIC_STATEMENTS: tuple[Statement, ...] = (
+    Statement("clean_above_noisy_same_size", "clean", ("noisy_matched",),
+              "diagnostic: NN-voting on the clean set beats NN-voting on as many noisy candidates per class",
+              (), "label noise alone, without the noisy set's larger size"),
+)
 
 
 def evaluate(run: Fig8Run, n_boot: int | None = None, seed: int | None = None) -> pd.DataFrame:
@@ -66,7 +72,7 @@ def evaluate(run: Fig8Run, n_boot: int | None = None, seed: int | None = None) -
     n_boot = run.cfg.n_boot if n_boot is None else n_boot
     seed = run.cfg.seed if seed is None else seed
     rows = []
-    for st in STATEMENTS:
+    for st in STATEMENTS + DIAGNOSTIC_STATEMENTS:
         for world, res in run.results.items():
             if st.better not in res.scores:
                 continue
@@ -112,6 +118,7 @@ def record_fig8_claims(out: "ResultWriter", run: Fig8Run, table: pd.DataFrame | 
     v = verdicts(run, table)
     mode = "real" if "real" in run.results else "simulated"
     main = "real" if mode == "real" else "main"
+    base = "fig8.real" if mode == "real" else "fig8"  # real and simulated claims side by side
     for r in v.to_dict("records"):
         st = next(s for s in STATEMENTS if s.key == r["statement"])
         t = table[table["statement"] == st.key]
@@ -121,29 +128,34 @@ def record_fig8_claims(out: "ResultWriter", run: Fig8Run, table: pd.DataFrame | 
             extra = (f" Null worlds ({'; '.join(fate)}): {st.why}." if fate else " No null world was run.")
         else:
             extra = ""
-        out.claim(f"fig8.{st.key}", st.text + " (95% bootstrap interval of the mean AUC difference above 0)",
+        out.claim(f"{base}.{st.key}", st.text + " (95% bootstrap interval of the mean AUC difference above 0)",
                   SECTION, "yes", "yes" if r["reproduced"] else "no", mode, direction="==",
                   note=_pairs_note(t) + "." + extra)
     for world, res in run.results.items():
         for k in res.scores:
-            prefix = "fig8" if world == main else f"fig8.null.{world}"
+            prefix = base if world == main else f"fig8.null.{world}"
             named = ", ".join(f"{n} {res.rocs[k].aucs[n]:.3f}" for n in paper.FIG8_NAMED if n in res.rocs[k].aucs)
             out.claim(f"{prefix}.mean_auc.{k}", f"mean AUC over the categories, {run.cfg.label(k)}"
                       + ("" if world == main else f" (null world: {NULL_WORLDS[world]})"), SECTION, None,
                       round(res.mean_auc(k), 4), mode, direction="info",
                       note=f"{len(res.labels)} categories, {len(res.test_category)} test images; {named}")
+    for st in DIAGNOSTIC_STATEMENTS:
+        t = table[(table["statement"] == st.key) & (table["world"] == main)]
+        if len(t):
+            out.claim(f"{base}.{st.key}", st.text, SECTION, None, round(float(t["delta"].iloc[0]), 4), mode,
+                      unit="mean AUC difference", direction="info", note=_pairs_note(t) + f". {st.why}.")
     d = run.dedup
     if d.planted:
-        out.claim("fig8.test_duplicates_recall", "test images that are altered copies of training images found by "
+        out.claim(f"{base}.test_duplicates_recall", "test images that are altered copies of training images found by "
                   "the perceptual-hash dedup (recall on the planted copies)", "Sec 4.1, footnote 7", None,
                   round(d.recall, 4), mode, unit="share", direction="info",
                   note=f"{d.planted} planted ({run.cfg.planted_per_category} per category; paper: "
                        f"~{paper.TEST_DUPLICATES_PER_CATEGORY} duplicates per category removed), Hamming <= {d.threshold}")
-        out.claim("fig8.test_duplicates_precision", "share of the test images flagged as duplicates that are planted "
+        out.claim(f"{base}.test_duplicates_precision", "share of the test images flagged as duplicates that are planted "
                   "copies (precision)", "Sec 4.1, footnote 7", None, round(d.precision, 4), mode, unit="share",
                   direction="info", note=f"{d.flagged} flagged, {d.flagged - d.found} of them fresh renders")
     else:
-        out.claim("fig8.test_duplicates_removed", "test images removed as duplicates of training images",
+        out.claim(f"{base}.test_duplicates_removed", "test images removed as duplicates of training images",
                   "Sec 4.1, footnote 7", None, d.flagged, mode, unit="images", direction="info",
                   note=f"of {d.test_images}; Hamming <= {d.threshold}; paper: ~{paper.TEST_DUPLICATES_PER_CATEGORY} per "
                        "category")

@@ -22,9 +22,9 @@ What we do (simulated mode):
   canonical pose, plain background), the stand-in for Caltech256; fresh renders never repeat a
   training image, so ``planted_per_category`` altered copies of the category's training images
   (``variant`` >= 1000: crop, resize, colour shift, JPEG) are planted among them and must be
-  found by ``collect.dedup``'s perceptual hash (Hamming distance <= threshold to any training
-  image); every flagged image leaves the test set, and the recall and precision on the planted
-  copies are reported;
+  found by ``collect.dedup``'s perceptual hash (Hamming distance <= threshold to any clean
+  training image: the paper removed duplicates "with ImageNet"); every flagged image leaves the
+  test set, and the recall and precision on the planted copies are reported;
 - NBNN's classes are the same mammal synsets; each keeps at most ``descriptors_per_class``
   SIFT descriptors (exact search, a seeded sample: see ``nbnn``); NBNN-k keeps at most
   ``limited_images`` images per class (the paper's 100 at scale=paper; fewer at smaller scales,
@@ -65,6 +65,9 @@ EXPERIMENTS: dict[str, str] = {
     "nbnn": "NBNN",
     "nbnn_limited": "NBNN-{k}",
 }
+# not the paper's: NN-voting on noisy candidates cut to the clean set's size per class (label
+# noise without the noisy set's larger size), to see which of the two moves the comparison
+DIAGNOSTICS: dict[str, str] = {"noisy_matched": "NN-voting + noisy, clean's size (diagnostic)"}
 # name -> (what is switched off, the world assumption it tests)
 NULL_WORLDS: dict[str, str] = {
     "no-junk": "no junk among the candidates (the noisy set without its junk images)",
@@ -110,7 +113,7 @@ class Fig8Config:
         return dataclasses.replace(base, **{k: v for k, v in changes.items() if v is not None})
 
     def label(self, experiment: str) -> str:
-        return EXPERIMENTS[experiment].format(k=self.limited_images)
+        return {**EXPERIMENTS, **DIAGNOSTICS}[experiment].format(k=self.limited_images)
 
 
 # ---------------------------------------------------------------- categories and classes
@@ -135,6 +138,15 @@ def fig8_categories(n: int | None = None, seed: int = 2009, mapping: dict[str, s
                                                                             replace=False)}
         names = [c for c in names if c in pick]
     return {mapping[c]: c for c in names}
+
+
+def categories_with_clean_images(sample: pd.DataFrame, hierarchy: Any, categories: dict[str, str]
+                                  ) -> tuple[dict[str, str], list[str]]:
+    """The categories whose subtree has clean training images (the ones the simulated ImageNet
+    holds: a synset where the crowd reached no consensus has none), and the labels dropped."""
+    have = set(sample.loc[sample["accepted"].to_numpy(bool), "label_wnid"])
+    keep = {w: l for w, l in categories.items() if have & set(hierarchy.descendants(w))}
+    return keep, [l for w, l in categories.items() if w not in keep]
 
 
 def training_classes(hierarchy: Any, clean_wnids: Sequence[str], categories: Sequence[str],
@@ -194,12 +206,14 @@ def sample_candidates(world: Any, classes: Sequence[str], n: int, amount: float,
     """The noisy training set: n raw candidates (after dedup) per class, drawn at random;
     computed once (parallel over synsets) and cached."""
     from ..cache import cached_frame
-    from ..parallel import parallel_map
+    from ..parallel import parallel_config, parallel_map
 
     key = {"world": world.config.as_dict(), "classes": list(classes), "n": n, "amount": amount, "seed": seed}
 
     def compute() -> pd.DataFrame:
-        parts = parallel_map(_CandidateSample(world, n, amount, seed), list(classes),
+        # a worker loads WordNet for the queries first (seconds): worth it only for many synsets
+        cfg = dataclasses.replace(parallel_config(), min_items=200)
+        parts = parallel_map(_CandidateSample(world, n, amount, seed), list(classes), config=cfg,
                              desc=f"Fig 8: sampling candidates of {len(classes):,} synsets", progress=progress)
         return pd.concat(parts, ignore_index=True)
 
@@ -322,6 +336,20 @@ class DedupReport:
                 "fresh_removed": self.flagged - self.found}
 
 
+def dedup_sweep(test: pd.DataFrame, thresholds: Sequence[int] = range(0, 17)) -> pd.DataFrame:
+    """Recall and precision on the planted copies at other Hamming thresholds (from each test
+    image's nearest distance to the clean training images, computed once)."""
+    planted = test["planted"].to_numpy(bool)
+    dmin = test["nearest_hamming"].to_numpy()
+    rows = []
+    for t in thresholds:
+        f = dmin <= t
+        rows.append({"threshold": t, "flagged": int(f.sum()), "found": int((f & planted).sum()),
+                     "recall": (f & planted).sum() / planted.sum() if planted.any() else np.nan,
+                     "precision": (f & planted).sum() / f.sum() if f.any() and planted.any() else np.nan})
+    return pd.DataFrame(rows)
+
+
 def dedup_report(test: pd.DataFrame, threshold: int) -> DedupReport:
     planted = test["planted"].to_numpy(bool)
     dup = test["duplicate"].to_numpy(bool)
@@ -330,23 +358,21 @@ def dedup_report(test: pd.DataFrame, threshold: int) -> DedupReport:
 
 def _train_features(rows: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, progress: bool
                     ) -> tuple[pd.DataFrame, ImageFeatures, ImageFeatures]:
-    """Unique training images: tiny + phash for all, SIFT for the clean ones."""
+    """Unique training images, rendered once: tiny + hash for all, SIFT for the clean ones.
+    Returns the rows with ``image`` and ``sift`` (both index the same features here)."""
     keys = list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"]))
     uniq = list(dict.fromkeys(keys))
     index = {k: i for i, k in enumerate(uniq)}
     rows = rows.copy()
     rows["image"] = np.array([index[k] for k in keys], np.int64)
     items = [(str(t), int(w), int(v), "web") for t, w, v in uniq]
-    tiny = compute_features(items, load, FeatureSpec(phash=True), name=f"{name}-train-tiny", progress=progress,
-                            desc=f"Fig 8 training: {len(items):,} images (tiny, hash)")
-    clean_imgs = np.unique(rows.loc[rows["accepted"].to_numpy(bool), "image"].to_numpy())
-    pos = np.full(len(uniq), -1, np.int64)
-    pos[clean_imgs] = np.arange(len(clean_imgs))
-    rows["sift"] = np.where(rows["accepted"].to_numpy(bool), pos[rows["image"].to_numpy()], -1)
-    sift = compute_features([items[i] for i in clean_imgs], load, FeatureSpec(tiny_side=None, sift=cfg.sift),
-                            name=f"{name}-train-sift", progress=progress,
-                            desc=f"Fig 8 training: {len(clean_imgs):,} clean images (SIFT)")
-    return rows, tiny, sift
+    clean = np.zeros(len(uniq), bool)
+    clean[rows.loc[rows["accepted"].to_numpy(bool), "image"].to_numpy()] = True
+    feats = compute_features(items, load, FeatureSpec(phash=True, sift=cfg.sift), name=f"{name}-train",
+                             progress=progress, sift_mask=clean,
+                             desc=f"Fig 8 training: {len(items):,} images (tiny, hash; SIFT for {int(clean.sum()):,})")
+    rows["sift"] = np.where(rows["accepted"].to_numpy(bool), rows["image"].to_numpy(), -1)
+    return rows, feats, feats
 
 
 def _test_features(test: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, progress: bool) -> ImageFeatures:
@@ -374,9 +400,18 @@ def simulated_data(world: Any, sample: pd.DataFrame, hierarchy: Any, categories:
     return dedup_test_set(data, cfg.dedup_threshold)
 
 
+def clean_hashes(data: Fig8Data) -> np.ndarray:
+    """Perceptual hashes of the clean training images ("ImageNet": the set duplicates are
+    removed against; the noisy candidates are not ImageNet)."""
+    imgs = np.unique(data.rows.loc[data.rows["accepted"].to_numpy(bool), "image"].to_numpy())
+    imgs = imgs[data.tiny.ok[imgs]]
+    return data.tiny.phash[imgs]
+
+
 def dedup_test_set(data: Fig8Data, threshold: int) -> Fig8Data:
-    """Flag test images within ``threshold`` bits of any training image; they leave the test set."""
-    flagged, dmin = flag_duplicates(data.test_features.phash, data.tiny.phash[data.tiny.ok], threshold)
+    """Flag test images within ``threshold`` bits of any clean training image; they leave the
+    test set."""
+    flagged, dmin = flag_duplicates(data.test_features.phash, clean_hashes(data), threshold)
     test = data.test.copy()
     test["nearest_hamming"] = dmin
     test["duplicate"] = flagged
@@ -439,6 +474,25 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
                                      progress=progress)
             sizes[f"{name}_images"] = int(sel.sum())
+        elif name == "noisy_matched":
+            sel = ok & rows["noisy"].to_numpy(bool)
+            want = rows.loc[rows["accepted"].to_numpy(bool)].groupby("label").size()
+            keep = []
+            for lab, idx in rows[sel].groupby("label").indices.items():  # one class at a time
+                n = int(want.get(lab, 0))
+                pos = np.flatnonzero(sel)[idx]
+                if n:
+                    keep.append(pos[np.sort(rng(cfg.seed, "fig8-matched", int(lab)).choice(len(pos), min(n, len(pos)),
+                                                                                          replace=False))])
+            if not keep:
+                continue
+            base_rows = rows.iloc[np.sort(np.concatenate(keep))]
+            if q_tiny is None:
+                q_tiny = tiny_vectors(data.test_features.tiny[kept])
+            base = tiny_vectors(data.tiny.tiny[base_rows["image"].to_numpy()])
+            scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
+                                     progress=progress)
+            sizes[f"{name}_images"] = len(base_rows)
         elif name in ("nbnn", "nbnn_limited"):
             clean = rows[rows["accepted"].to_numpy(bool) & (rows["sift"].to_numpy() >= 0)]
             limit = cfg.limited_images if name == "nbnn_limited" else None
@@ -451,7 +505,8 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             sizes[f"{name}_descriptors"] = int(cd.counts.sum())
             sizes[f"{name}_descriptors_per_class_median"] = float(np.median(cd.counts))
         else:
-            raise UserError(f"unknown Fig 8 experiment {name!r}: choose among {', '.join(EXPERIMENTS)}")
+            raise UserError(f"unknown Fig 8 experiment {name!r}: choose among "
+                            f"{', '.join([*EXPERIMENTS, *DIAGNOSTICS])}")
     # categories without kept test images have no ROC: keep the targets that have some
     cols = [t for t in range(len(labels)) if t in set(present)]
     remap = {t: i for i, t in enumerate(cols)}
@@ -517,7 +572,7 @@ def simulated_fig8(world: Any, sample: pd.DataFrame, hierarchy: Any, categories:
     if unknown:
         raise UserError(f"unknown null world(s) {', '.join(unknown)}: choose among {', '.join(NULL_WORLDS)}")
     data = simulated_data(world, sample, hierarchy, categories, cfg, progress=progress)
-    results = {"main": run_experiments(data, cfg, "main", progress=progress)}
+    results = {"main": run_experiments(data, cfg, "main", (*EXPERIMENTS, *DIAGNOSTICS), progress=progress)}
     null_dedup = {}
     if "no-junk" in null_worlds:
         results["no-junk"] = run_experiments(without_junk(data), cfg, "no-junk", ("noisy", "clean"), progress)
@@ -527,8 +582,9 @@ def simulated_fig8(world: Any, sample: pd.DataFrame, hierarchy: Any, categories:
         results["web-test"] = run_experiments(d, cfg, "web-test", progress=progress)
     if "latent-decay" in null_worlds:
         w1 = latent_decay_world(world)
-        d = simulated_data(w1, subsample_per_class(sample, cfg.null_candidates_per_synset), hierarchy, categories,
-                           cfg, name="fig8-decay1", progress=progress)
+        sub = subsample_per_class(sample, cfg.null_candidates_per_synset)
+        cats1, _ = categories_with_clean_images(sub, hierarchy, categories)
+        d = simulated_data(w1, sub, hierarchy, cats1, cfg, name="fig8-decay1", progress=progress)
         null_dedup["latent-decay"] = dedup_report(d.test, cfg.dedup_threshold)
         results["latent-decay"] = run_experiments(d, cfg, "latent-decay", progress=progress)
     return Fig8Run(results, data, dedup_report(data.test, cfg.dedup_threshold), cfg, null_dedup)
@@ -573,19 +629,15 @@ def real_data(imagenet: Any, caltech: Any, hierarchy: Any, categories: dict[str,
     rows_df = pd.DataFrame(rows)
     loaders = {"imagenet": SourceImages(imagenet), "candidates": SourceImages(candidates) if candidates else None}
     parts = []
-    for tag in ("imagenet", "candidates"):
+    for tag in ("imagenet", "candidates"):  # SIFT for the clean (ImageNet) photos only
         sel = [it[1] for it in items if it[0] == tag]
         if sel:
-            parts.append(compute_features(sel, loaders[tag], FeatureSpec(phash=True), name=f"fig8-real-{tag}-tiny",
-                                          progress=progress, desc=f"Fig 8 training ({tag}): {len(sel):,} photos"))
-    tiny = ImageFeatures.concat(parts)
-    clean_imgs = rows_df.loc[rows_df["accepted"], "image"].to_numpy()
-    sift = compute_features([items[i][1] for i in clean_imgs], loaders["imagenet"],
-                            FeatureSpec(tiny_side=None, sift=cfg.sift), name="fig8-real-imagenet-sift",
-                            progress=progress, desc=f"Fig 8 training: {len(clean_imgs):,} photos (SIFT)")
-    pos = np.full(len(items), -1, np.int64)
-    pos[clean_imgs] = np.arange(len(clean_imgs))
-    rows_df["sift"] = np.where(rows_df["accepted"], pos[rows_df["image"].to_numpy()], -1)
+            parts.append(compute_features(sel, loaders[tag], FeatureSpec(phash=True, sift=cfg.sift),
+                                          name=f"fig8-real-{tag}", progress=progress,
+                                          sift_mask=np.full(len(sel), tag == "imagenet"),
+                                          desc=f"Fig 8 training ({tag}): {len(sel):,} photos"))
+    tiny = sift = ImageFeatures.concat(parts)
+    rows_df["sift"] = np.where(rows_df["accepted"], rows_df["image"].to_numpy(), -1)
     test_rows = [{"category": t, "wnid": w, "image_id": i, "planted": False}
                  for t, w in enumerate(cats) for i, _ in caltech.images(w)]
     test = pd.DataFrame(test_rows)
