@@ -58,7 +58,8 @@ def _counts(path: Path, params: dict[str, Any]) -> str:
 
 
 VALIDATORS: dict[str, Callable[[Path, dict[str, Any]], str]] = {
-    "votes_csv": _votes, "imagenet_root": _imagenet, "caltech_root": _caltech, "counts_csv": _counts,
+    "votes_csv": _votes, "imagenet_root": _imagenet, "candidates_root": _imagenet, "caltech_root": _caltech,
+    "counts_csv": _counts,
 }
 
 

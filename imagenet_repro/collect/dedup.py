@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UserError
+from ..features.phash import check_image, phash64
 from ..rng import rng as stream
 
 HASH_BITS = 64
@@ -46,13 +47,6 @@ def validate_threshold(threshold: int) -> int:
     return int(threshold)
 
 
-def _check_image(image: np.ndarray, i: int) -> np.ndarray:
-    a = np.asarray(image)
-    if a.dtype != np.uint8 or a.ndim not in (2, 3) or (a.ndim == 3 and a.shape[2] not in (1, 3, 4)) \
-            or a.shape[0] == 0 or a.shape[1] == 0:
-        raise UserError(f"image {i}: expected an HxWx3 (or HxW) uint8 array, "
-                        f"got shape {a.shape} dtype {a.dtype}")
-    return a
 
 
 # ---------------------------------------------------------------- hashes
@@ -67,18 +61,6 @@ def content_hash(image: np.ndarray | bytes) -> str:
     return h.hexdigest()
 
 
-def phash64(image: np.ndarray) -> np.uint64:
-    """imagehash's 64-bit DCT perceptual hash of one image, packed into a uint64."""
-    import imagehash
-    from PIL import Image
-
-    a = _check_image(image, 0)
-    if a.ndim == 3 and a.shape[2] == 1:
-        a = a[:, :, 0]
-    bits = imagehash.phash(Image.fromarray(a), hash_size=8).hash.reshape(-1)
-    return np.packbits(bits.astype(np.uint8)).view(">u8")[0].astype(np.uint64)
-
-
 def perceptual_hashes(images: Sequence[np.ndarray], progress: bool = False) -> np.ndarray:
     """uint64 phash per image (one imagehash call per image: each is pixel work)."""
     it: Iterable = images
@@ -88,7 +70,7 @@ def perceptual_hashes(images: Sequence[np.ndarray], progress: bool = False) -> n
         it = tqdm(images, desc="phash", leave=False)
     out = np.empty(len(images), dtype=np.uint64)
     for i, img in enumerate(it):
-        _check_image(img, i)
+        check_image(img, i)
         out[i] = phash64(img)
     return out
 
@@ -214,7 +196,7 @@ def find_duplicates(images: Sequence[np.ndarray], threshold: int = DEFAULT_THRES
     the paper's removal is intra-synset.
     """
     threshold = validate_threshold(threshold)
-    images = [_check_image(x, i) for i, x in enumerate(images)]
+    images = [check_image(x, i) for i, x in enumerate(images)]
     exact = exact_groups(images)
     hashes = perceptual_hashes(images, progress=progress)
     return dedup_hashes(hashes, threshold, exact, by=by)

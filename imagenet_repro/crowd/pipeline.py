@@ -348,6 +348,29 @@ def load_clean_summary(results_dir: Path | str) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"wnid": str})
 
 
+def clean_set_covering(results_dir: Path | str, world: Any, needed: Iterable[str], out: Any, seed: int = 2009,
+                       amount: float = 1.0, table: str = "cleaned_later") -> tuple[pd.DataFrame, pd.DataFrame, list[str]]:
+    """Notebook 02's clean set and per-synset summary, completed with the ``needed`` synsets 02
+    did not clean at this scale (same pipeline, seed and fitted worker model), so a later notebook
+    has every synset it draws. Records the inputs, and the synsets cleaned here as the table
+    ``table``. Returns (clean, summary, wnids cleaned here)."""
+    res = Path(results_dir)
+    clean = load_clean_set(res)
+    summary = load_clean_summary(res)
+    out.input(res / "data" / "clean_set.parquet")
+    out.input(res / "tables" / "clean_per_synset.csv")
+    missing = [w for w in dict.fromkeys(needed) if w not in set(summary["wnid"])]
+    if missing:  # with the (fitted) worker model and consensus settings notebook 02 used
+        model, consensus = load_worker_model(res)
+        out.input(res / "data" / "crowd_worker_model.json")
+        extra = clean_synsets(world, missing, model, consensus, seed=seed, amount=amount, progress=False)
+        clean = pd.concat([clean, extra.clean], ignore_index=True)
+        summary = pd.concat([summary, extra.summary[summary.columns]], ignore_index=True)
+        out.table(extra.summary[["wnid", "subtree", "depth", "candidates", "accepted", "precision"]],
+                  table, index=False)
+    return clean, summary, missing
+
+
 # ---------------------------------------------------------------- notebook 02's steps
 
 def crowd_world(hierarchy: Any, seed: int = 2009) -> Any:

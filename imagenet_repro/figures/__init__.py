@@ -11,9 +11,11 @@ from .collect import (candidate_contact_sheet, candidates_per_synset, dedup_thre
 from .crowd import (crowd_cost_precision, crowd_votes_by_depth, fig4_precision_by_depth, fig7_confidence_tables,
                     real_cost_precision, real_fig4_by_depth, real_fig7_tables, real_votes_needed_by_depth,
                     reliability_diagram)
+from .diversity import fig5_diversity_check, fig5_examples, fig5_sizes
 from .hierarchy import hierarchy_depth_height
 from .localization import fig10_precision_recall, fig11_samples, fig12_clusters
 from .properties import fig1_branches, fig2_scale, fig3_trees, fig6_depth, table1_figure
+from .recognition import fig8_null_worlds, fig8_roc
 from .treemax import fig9_treemax, treemax_gain_scatter
 
 __all__ = [n for n in dir() if not n.startswith("_")]

@@ -2,7 +2,7 @@
 the density of its hierarchy (Fig 3, Fig 6), Table 1 against other datasets, and the ESP
 game those are compared with; diversity (Fig 5) joins here.
 
-Modules: ``counts`` (images per synset, Fig 2), ``mosaics`` (Fig 1, image sizes), ``density`` (Fig 3, Fig 6,
+Modules: ``counts`` (images per synset, Fig 2), ``diversity`` (Fig 5), ``mosaics`` (Fig 1, image sizes), ``density`` (Fig 3, Fig 6,
 populated synsets), ``table1``, ``esp`` (the simulated ESP game), ``inputs`` (what notebook 03
 reads from 02), ``claims``.
 """
