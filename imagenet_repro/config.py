@@ -49,6 +49,17 @@ class Scale:
     fig8_null_candidates_per_synset: int | None = None
     # NN-voting's neighbours: the paper's 100, fewer at ci where the whole clean set is ~100 images
     fig8_neighbours: int = paper.NN_NEIGHBOURS
+    # Fig 9 (notebook 06): visual words of the bag of SIFT words, and the images a synset needs
+    # to take part (its 90/10 split needs a held-out image)
+    fig9_vocabulary: int = 200
+    fig9_min_images: int = 6
+    # Sec 4.3 (notebook 07): categories, images per category (the paper annotated 100), background
+    # images, visual words, Gibbs sweeps of each HDP
+    loc_categories: int = paper.LOCALIZATION_CATEGORIES
+    loc_images_per_category: int = paper.LOCALIZATION_IMAGES
+    loc_background_images: int = 300
+    loc_vocabulary: int = 200
+    loc_iterations: int = 150
 
 
 # Add a field to Scale and set it for every preset here, by keyword.
@@ -58,7 +69,9 @@ SCALES: dict[str, Scale] = {
                 pixel_images_per_synset=12, pixel_categories=4,
                 fig5_correlation_synsets=8, fig8_candidates_per_synset=10, fig8_test_per_category=6,
                 fig8_planted_per_category=2, fig8_limited_images=1, fig8_descriptors_per_class=300,
-                fig8_null_candidates_per_synset=6, fig8_neighbours=10),
+                fig8_null_candidates_per_synset=6, fig8_neighbours=10,
+                fig9_vocabulary=40, fig9_min_images=3, loc_categories=4, loc_images_per_category=10,
+                loc_background_images=30, loc_vocabulary=40, loc_iterations=40),
     "default": Scale(name="default", subtrees=None, max_synsets_per_subtree=None,
                      candidates_per_synset=0.25, dedup_web_images=60, sensitivity_synsets=300, size_sample=200,
                      pixel_images_per_synset=100, pixel_categories=None,
@@ -68,7 +81,8 @@ SCALES: dict[str, Scale] = {
                    candidates_per_synset=1.0, dedup_web_images=100, sensitivity_synsets=300, size_sample=500,
                    pixel_images_per_synset=300, pixel_categories=None,
                    fig5_correlation_synsets=100, fig8_candidates_per_synset=1000, fig8_test_per_category=100,
-                   fig8_descriptors_per_class=2000),
+                   fig8_descriptors_per_class=2000, fig9_vocabulary=500, fig9_min_images=10,
+                   loc_background_images=600, loc_vocabulary=500, loc_iterations=300),
 }
 
 

@@ -189,14 +189,18 @@ def test_evaluate_boxes_and_claims_on_a_hand_table(tmp_path):
     assert good["centred_same_iou"] < 0.1
     big = evaluate_boxes(np.array([[0, 0, 60, 60], [40, 40, 100, 100]]), true, sizes)
     assert big["recall"] == 1.0 and big["precision"] == pytest.approx(0.25)
-    table = pd.DataFrame([good, good]).assign(name=["a", "b"])
+    names = [f"c{i}" for i in range(12)]  # 12 categories: enough for a verdict (MIN_CATEGORIES)
+    table = pd.DataFrame([good] * 12).assign(name=names)
     out = ResultWriter("07_test", results_dir=tmp_path)
     std = record_localization_claims(out, table)
     half = evaluate_boxes(np.array([centred_box((100, 100), 0.5)] * 2), true, sizes)  # no better than itself
-    null = record_null_world_claims(out, pd.DataFrame([half, half]).assign(name=["a", "b"]), std)
+    null = record_null_world_claims(out, pd.DataFrame([half] * 12).assign(name=names), std)
     verdict = {c.id: c.verdict for c in out.claims}
     assert verdict["loc.beats_whole_f1"] == "reproduced" and verdict["loc.categories"] == "not reproduced"
     assert verdict["loc.null.recall_above_precision"] == "reproduced"
+    few = ResultWriter("07_few", results_dir=tmp_path)
+    record_localization_claims(few, table.head(2))
+    assert {c.id: c.verdict for c in few.claims}["loc.beats_whole_f1"] == "info: too few"  # 2 categories
     assert std["beats_centred_half_iou"] and not null.loc["beats_centred_half_iou", "method's (holds in both)"]
 
 

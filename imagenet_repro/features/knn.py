@@ -125,7 +125,7 @@ def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAUL
     matrix takes at most ``block_bytes``. One SGEMM per block computes |b|^2 - 2 q.b (for
     short vectors as one product of [q, 1] and [-2 b, |b|^2]); |q|^2 is added to the k kept.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     q, b = as_matrix(queries, "queries"), as_matrix(base, "base")
     if q.shape[1] != b.shape[1]:
@@ -182,7 +182,7 @@ def segment_min_distances(queries: np.ndarray, base: np.ndarray, offsets: np.nda
     """(len(queries), n_segments) float32: min over each segment of the base of the squared
     distance to the query. Segment s is rows offsets[s]:offsets[s+1] of ``base``; an empty
     segment gives +inf."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
     q, b = as_matrix(queries, "queries"), as_matrix(base, "base")
     if q.shape[1] != b.shape[1]:

@@ -358,7 +358,7 @@ def dedup_report(test: pd.DataFrame, threshold: int) -> DedupReport:
     return DedupReport(len(test), int(planted.sum()), int(dup.sum()), int((dup & planted).sum()), threshold)
 
 
-def _train_features(rows: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, progress: bool
+def train_features(rows: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, progress: bool
                     ) -> tuple[pd.DataFrame, ImageFeatures, ImageFeatures]:
     """Unique training images, rendered once: tiny + hash for all, SIFT for the clean ones.
     Returns the rows with ``image`` and ``sift`` (both index the same features here)."""
@@ -392,7 +392,7 @@ def simulated_data(world: Any, sample: pd.DataFrame, hierarchy: Any, categories:
     rows["label"] = rows["label_wnid"].map(col).to_numpy(np.int64)
     subtree = subtree_matrix(hierarchy, list(categories), classes)
     load = WorldImages(world, sorted(set(rows["true_wnid"]) | set(categories)))
-    rows, tiny, sift = _train_features(rows, load, cfg, name, progress)
+    rows, tiny, sift = train_features(rows, load, cfg, name, progress)
     test = pd.concat([fresh_test_images(categories, cfg.test_per_category, test_style),
                       planted_copies(rows, classes, categories, subtree, cfg.planted_per_category, cfg.seed)],
                      ignore_index=True)
