@@ -32,7 +32,7 @@ def record_real_data_claims(out: ResultWriter, data: RealData, coverage: pd.Data
     c = data.counts()
     out.claim("real.data.votes", "real votes loaded (ReaL: raters x questions)", SECTION, None, c["votes"], "real",
               direction="info", note=f"{c['raters']} raters, {c['questions']:,} questions on {c['images']:,} images, "
-                                     f"{c['answers']:,} answers; maybe -> {data.maybe}; {data.seconds:.1f} s to load")
+                                     f"{c['answers']:,} answers; maybe -> {data.maybe}")  # no timing: claims are byte-identical
     inside = int(coverage.drop(index="(outside the 12 subtrees)", errors="ignore")["classes"].sum())
     top = coverage.drop(index="(outside the 12 subtrees)", errors="ignore").sort_values("classes", ascending=False)
     out.claim("real.data.classes_in_subtrees", "share of the 1,000 ILSVRC-2012 classes inside the paper's 12 subtrees",
