@@ -34,7 +34,7 @@ class Scale:
     # the accepted ones among them), test images per category, altered copies of training images
     # planted among them, images per class of NBNN-k, SIFT descriptors kept per NBNN class, and
     # candidates per synset of the latent-decay null world (None: as many as the main world)
-    fig8_candidates_per_synset: int = 16
+    fig8_candidates_per_synset: int = 12
     fig8_test_per_category: int = 25
     fig8_planted_per_category: int = paper.TEST_DUPLICATES_PER_CATEGORY
     fig8_limited_images: int = paper.NBNN_LIMITED_IMAGES
@@ -50,14 +50,14 @@ SCALES: dict[str, Scale] = {
                 candidates_per_synset=0.05, pixel_images_per_synset=12, pixel_categories=4,
                 fig5_correlation_synsets=8, fig8_candidates_per_synset=10, fig8_test_per_category=6,
                 fig8_planted_per_category=2, fig8_limited_images=1, fig8_descriptors_per_class=300,
-                fig8_null_candidates_per_synset=6, fig8_neighbours=10),
+                fig8_neighbours=10),
     "default": Scale(name="default", subtrees=None, max_synsets_per_subtree=None,
                      candidates_per_synset=0.25, pixel_images_per_synset=100, pixel_categories=None,
-                     fig5_correlation_synsets=40, fig8_candidates_per_synset=16, fig8_test_per_category=25,
-                     fig8_limited_images=1, fig8_descriptors_per_class=300, fig8_null_candidates_per_synset=8),
+                     fig5_correlation_synsets=40, fig8_candidates_per_synset=12, fig8_test_per_category=25,
+                     fig8_limited_images=1, fig8_descriptors_per_class=300),
     "paper": Scale(name="paper", subtrees=None, max_synsets_per_subtree=None,
                    candidates_per_synset=1.0, pixel_images_per_synset=300, pixel_categories=None,
-                   fig5_correlation_synsets=100, fig8_candidates_per_synset=1000, fig8_test_per_category=100,
+                   fig5_correlation_synsets=100, fig8_candidates_per_synset=500, fig8_test_per_category=100,
                    fig8_descriptors_per_class=2000),
 }
 

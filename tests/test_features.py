@@ -102,6 +102,9 @@ def test_knn_matches_brute_force_with_small_blocks():
     assert np.allclose(nb.distances, np.take_along_axis(ref, order, 1), atol=1e-4)
     idx, val = smallest_k(np.array([[5.0, 1.0, 1.0, 1.0]]), 2)
     assert idx.tolist() == [[1, 2]]
+    # a base in blocks (converted by a transform) gives the same neighbours and tie order
+    blocked = knn(q, b.astype(np.float64), 9, base_rows=37, transform=lambda x: x.astype(np.float32))
+    assert np.array_equal(blocked.indices, nb.indices) and np.allclose(blocked.distances, nb.distances, atol=1e-4)
 
 
 def test_segment_min_distances_brute_force_and_empty_segment():

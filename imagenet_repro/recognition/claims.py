@@ -128,6 +128,10 @@ def record_fig8_claims(out: "ResultWriter", run: Fig8Run, table: pd.DataFrame | 
             extra = (f" Null worlds ({'; '.join(fate)}): {st.why}." if fate else " No null world was run.")
         else:
             extra = ""
+        diag = table[(table["statement"] == "clean_above_noisy_same_size") & (table["world"] == main)]
+        if st.key == "clean_above_noisy" and len(diag):
+            extra += (f" Diagnostic, noisy cut to the clean set's size per class: clean {diag['delta'].iloc[0]:+.3f} "
+                      f"[{diag['low'].iloc[0]:+.3f}, {diag['high'].iloc[0]:+.3f}] above it.")
         out.claim(f"{base}.{st.key}", st.text + " (95% bootstrap interval of the mean AUC difference above 0)",
                   SECTION, "yes", "yes" if r["reproduced"] else "no", mode, direction="==",
                   note=_pairs_note(t) + "." + extra)

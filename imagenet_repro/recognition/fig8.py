@@ -470,7 +470,7 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             if q_tiny is None:
                 q_tiny = tiny_vectors(data.test_features.tiny[kept])
             base_rows = rows[sel]
-            base = tiny_vectors(data.tiny.tiny[base_rows["image"].to_numpy()])
+            base = data.tiny.tiny[base_rows["image"].to_numpy()]  # uint8: vectors block by block
             scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
                                      progress=progress)
             sizes[f"{name}_images"] = int(sel.sum())
@@ -489,7 +489,7 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             base_rows = rows.iloc[np.sort(np.concatenate(keep))]
             if q_tiny is None:
                 q_tiny = tiny_vectors(data.test_features.tiny[kept])
-            base = tiny_vectors(data.tiny.tiny[base_rows["image"].to_numpy()])
+            base = data.tiny.tiny[base_rows["image"].to_numpy()]
             scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
                                      progress=progress)
             sizes[f"{name}_images"] = len(base_rows)
