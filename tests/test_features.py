@@ -160,10 +160,12 @@ def test_world_images_render_exactly_as_the_world(mammal_world):
 def test_compute_features_caches_by_items(mammal_world, tmp_path):
     elk = "n02431785"
     items = [(elk, i, 0, "caltech") for i in range(3)]
-    spec = FeatureSpec(phash=True, sift=SiftParams(max_descriptors=20))
+    from imagenet_repro.collect.dedup import phash64
+
+    spec = FeatureSpec(hash64=phash64, sift=SiftParams(max_descriptors=20))
     f = compute_features(items, WorldImages(mammal_world, [elk]), spec, name="t", cache_dir=tmp_path,
                          progress=False, config=SERIAL)
-    assert f.ok.all() and f.tiny.shape == (3, 32, 32, 3) and f.phash.dtype == np.uint64
+    assert f.ok.all() and f.tiny.shape == (3, 32, 32, 3) and f.hash64.dtype == np.uint64
     assert f.offsets[-1] == len(f.descriptors) and f.n_descriptors.max() <= 20
     assert len(list(tmp_path.glob("t-*.npz"))) == 1
     again = compute_features(items, WorldImages(mammal_world, [elk]), spec, name="t", cache_dir=tmp_path,

@@ -12,6 +12,10 @@ lies above 0 (``roc.mean_auc_difference``). In simulated mode it is called repro
 when it holds in the world and in every null world that switches off an assumption which could
 make it by itself (``STATEMENTS[...].null_worlds``): then the effect comes from the method,
 not from how the world was built. Real photos need no null world.
+
+The interval resamples the test images only; the random draw of the training candidates adds
+variation it does not cover (another draw can move a category's AUC by much more than its
+interval), so a small difference is weak evidence even when its interval excludes 0.
 """
 
 from __future__ import annotations
