@@ -41,7 +41,7 @@ class Scale:
     # the accepted ones among them), test images per category, altered copies of training images
     # planted among them, images per class of NBNN-k, SIFT descriptors kept per NBNN class, and
     # candidates per synset of the latent-decay null world (None: as many as the main world)
-    fig8_candidates_per_synset: int = 16
+    fig8_candidates_per_synset: int = 12
     fig8_test_per_category: int = 25
     fig8_planted_per_category: int = paper.TEST_DUPLICATES_PER_CATEGORY
     fig8_limited_images: int = paper.NBNN_LIMITED_IMAGES
@@ -69,18 +69,18 @@ SCALES: dict[str, Scale] = {
                 pixel_images_per_synset=12, pixel_categories=4,
                 fig5_correlation_synsets=8, fig8_candidates_per_synset=10, fig8_test_per_category=6,
                 fig8_planted_per_category=2, fig8_limited_images=1, fig8_descriptors_per_class=300,
-                fig8_null_candidates_per_synset=6, fig8_neighbours=10,
+                fig8_neighbours=10,
                 fig9_vocabulary=40, fig9_min_images=3, loc_categories=4, loc_images_per_category=10,
                 loc_background_images=30, loc_vocabulary=40, loc_iterations=40),
     "default": Scale(name="default", subtrees=None, max_synsets_per_subtree=None,
                      candidates_per_synset=0.25, dedup_web_images=60, sensitivity_synsets=300, size_sample=200,
                      pixel_images_per_synset=100, pixel_categories=None,
-                     fig5_correlation_synsets=40, fig8_candidates_per_synset=16, fig8_test_per_category=25,
-                     fig8_limited_images=1, fig8_descriptors_per_class=300, fig8_null_candidates_per_synset=8),
+                     fig5_correlation_synsets=40, fig8_candidates_per_synset=12, fig8_test_per_category=25,
+                     fig8_limited_images=1, fig8_descriptors_per_class=300),
     "paper": Scale(name="paper", subtrees=None, max_synsets_per_subtree=None,
                    candidates_per_synset=1.0, dedup_web_images=100, sensitivity_synsets=300, size_sample=500,
                    pixel_images_per_synset=300, pixel_categories=None,
-                   fig5_correlation_synsets=100, fig8_candidates_per_synset=1000, fig8_test_per_category=100,
+                   fig5_correlation_synsets=100, fig8_candidates_per_synset=500, fig8_test_per_category=100,
                    fig8_descriptors_per_class=2000, fig9_vocabulary=500, fig9_min_images=10,
                    loc_background_images=600, loc_vocabulary=500, loc_iterations=300),
 }

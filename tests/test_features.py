@@ -102,6 +102,9 @@ def test_knn_matches_brute_force_with_small_blocks():
     assert np.allclose(nb.distances, np.take_along_axis(ref, order, 1), atol=1e-4)
     idx, val = smallest_k(np.array([[5.0, 1.0, 1.0, 1.0]]), 2)
     assert idx.tolist() == [[1, 2]]
+    # a base in blocks (converted by a transform) gives the same neighbours and tie order
+    blocked = knn(q, b.astype(np.float64), 9, base_rows=37, transform=lambda x: x.astype(np.float32))
+    assert np.array_equal(blocked.indices, nb.indices) and np.allclose(blocked.distances, nb.distances, atol=1e-4)
 
 
 def test_segment_min_distances_brute_force_and_empty_segment():
@@ -157,10 +160,12 @@ def test_world_images_render_exactly_as_the_world(mammal_world):
 def test_compute_features_caches_by_items(mammal_world, tmp_path):
     elk = "n02431785"
     items = [(elk, i, 0, "caltech") for i in range(3)]
-    spec = FeatureSpec(phash=True, sift=SiftParams(max_descriptors=20))
+    from imagenet_repro.collect.dedup import phash64
+
+    spec = FeatureSpec(hash64=phash64, sift=SiftParams(max_descriptors=20))
     f = compute_features(items, WorldImages(mammal_world, [elk]), spec, name="t", cache_dir=tmp_path,
                          progress=False, config=SERIAL)
-    assert f.ok.all() and f.tiny.shape == (3, 32, 32, 3) and f.phash.dtype == np.uint64
+    assert f.ok.all() and f.tiny.shape == (3, 32, 32, 3) and f.hash64.dtype == np.uint64
     assert f.offsets[-1] == len(f.descriptors) and f.n_descriptors.max() <= 20
     assert len(list(tmp_path.glob("t-*.npz"))) == 1
     again = compute_features(items, WorldImages(mammal_world, [elk]), spec, name="t", cache_dir=tmp_path,

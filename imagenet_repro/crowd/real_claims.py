@@ -181,7 +181,7 @@ def record_maybe_claims(out: ResultWriter, effect: pd.DataFrame, evidence: pd.Da
     """How "maybe" was mapped, what a maybe is worth, and how much the choice moves the replay."""
     e = effect["dynamic_precision"]
     out.claim("real.maybe.mapping", 'how the raters\' third answer "maybe" becomes a vote', SECTION, None, default, "real",
-              direction="info", note=f"experts' yes share by the raters' answer: "
+              direction="info", note="experts' yes share by the raters' answer: "
                                      + ", ".join(f"{a} {r.expert_yes:.2f}" for a, r in evidence.iterrows())
                                      + f" (base rate {evidence.attrs['base_rate']:.2f}); dynamic precision by mapping: "
                                      + ", ".join(f"{m} {v:.3f}" for m, v in e.items()))

@@ -14,8 +14,9 @@ for other pixels. Two loaders:
 - ``SourceImages(source)``: items are image ids of an ``ImageSource`` (folders of photos);
   a broken file comes back as not ``ok`` and is listed by ``skipped_items``.
 
-What is computed (``FeatureSpec``): tiny images (uint8), the 64-bit perceptual hash of
-``collect.dedup`` (duplicate removal against a training set), SIFT descriptors with their
+What is computed (``FeatureSpec``): tiny images (uint8), a 64-bit image hash given by the
+caller (``hash64``, e.g. ``collect.dedup.phash64`` for duplicate removal against a training set:
+the function is handed over, so features imports no stage), SIFT descriptors with their
 keypoint positions (flat arrays, ``offsets`` per image).
 """
 
@@ -37,14 +38,17 @@ from .tiny import TINY_SIDE, tiny_image
 
 @dataclass(frozen=True)
 class FeatureSpec:
-    """Which features to compute: ``tiny_side`` (None: none), ``phash``, ``sift`` (None: none)."""
+    """Which features to compute: ``tiny_side`` (None: none), ``hash64`` (a module-level
+    function pixels -> 64-bit int, None: none), ``sift`` (None: none)."""
 
     tiny_side: int | None = TINY_SIDE
-    phash: bool = False
+    hash64: Callable[[np.ndarray], Any] | None = None
     sift: SiftParams | None = None
 
     def key(self) -> dict[str, Any]:
-        return asdict(self)
+        h = self.hash64
+        return {"tiny_side": self.tiny_side, "sift": None if self.sift is None else asdict(self.sift),
+                "hash64": None if h is None else f"{h.__module__}.{h.__qualname__}"}
 
 
 @dataclass
@@ -57,7 +61,7 @@ class ImageFeatures:
     ok: np.ndarray
     size: np.ndarray
     tiny: np.ndarray | None = None
-    phash: np.ndarray | None = None
+    hash64: np.ndarray | None = None
     descriptors: np.ndarray | None = None
     xy: np.ndarray | None = None
     offsets: np.ndarray | None = None
@@ -86,7 +90,7 @@ class ImageFeatures:
         idx = np.asarray(index, np.int64)
         out = ImageFeatures(self.ok[idx], self.size[idx],
                             None if self.tiny is None else self.tiny[idx],
-                            None if self.phash is None else self.phash[idx], meta=dict(self.meta))
+                            None if self.hash64 is None else self.hash64[idx], meta=dict(self.meta))
         if self.offsets is not None:
             counts = self.n_descriptors[idx]
             new_offsets = np.r_[0, np.cumsum(counts)].astype(np.int64)
@@ -103,8 +107,8 @@ class ImageFeatures:
         out = ImageFeatures(np.concatenate([p.ok for p in parts]), np.concatenate([p.size for p in parts]))
         if all(p.tiny is not None for p in parts):
             out.tiny = np.concatenate([p.tiny for p in parts])
-        if all(p.phash is not None for p in parts):
-            out.phash = np.concatenate([p.phash for p in parts])
+        if all(p.hash64 is not None for p in parts):
+            out.hash64 = np.concatenate([p.hash64 for p in parts])
         if all(p.offsets is not None for p in parts):
             out.descriptors = np.concatenate([p.descriptors for p in parts])
             out.xy = np.concatenate([p.xy for p in parts])
@@ -115,8 +119,8 @@ class ImageFeatures:
         a = {"ok": self.ok, "size": self.size}
         if self.tiny is not None:
             a["tiny"] = self.tiny
-        if self.phash is not None:
-            a["phash"] = self.phash
+        if self.hash64 is not None:
+            a["hash64"] = self.hash64
         if self.offsets is not None:
             a["descriptors"] = self.descriptors.astype(np.uint8)  # OpenCV's SIFT values are integers 0..255
             a["xy"], a["offsets"] = self.xy, self.offsets
@@ -124,7 +128,7 @@ class ImageFeatures:
 
     @staticmethod
     def from_arrays(a: dict[str, np.ndarray]) -> "ImageFeatures":
-        out = ImageFeatures(a["ok"].astype(bool), a["size"], a.get("tiny"), a.get("phash"))
+        out = ImageFeatures(a["ok"].astype(bool), a["size"], a.get("tiny"), a.get("hash64"))
         if "offsets" in a:
             out.descriptors = a["descriptors"].astype(np.float32)
             out.xy, out.offsets = a["xy"], a["offsets"]
@@ -234,10 +238,8 @@ class _Extractor:
         out["size"] = pixels.shape[:2]
         if spec.tiny_side:
             out["tiny"] = tiny_image(pixels, spec.tiny_side)
-        if spec.phash:
-            from .phash import phash64
-
-            out["phash"] = phash64(pixels)
+        if spec.hash64 is not None:
+            out["hash64"] = spec.hash64(pixels)
         if spec.sift is not None and with_sift:
             out["descriptors"], out["xy"] = sift_descriptors(pixels, spec.sift)
         return out
@@ -251,8 +253,8 @@ def _assemble(parts: list[dict[str, Any]], spec: FeatureSpec) -> dict[str, np.nd
         s = spec.tiny_side
         a["tiny"] = np.stack([p.get("tiny", np.zeros((s, s, 3), np.uint8)) for p in parts]) if n \
             else np.zeros((0, s, s, 3), np.uint8)
-    if spec.phash:
-        a["phash"] = np.array([p.get("phash", 0) for p in parts], np.uint64)
+    if spec.hash64 is not None:
+        a["hash64"] = np.array([p.get("hash64", 0) for p in parts], np.uint64)
     if spec.sift is not None:
         empty_d, empty_xy = np.zeros((0, DESCRIPTOR_DIM), np.float32), np.zeros((0, 2), np.float32)
         descs = [p.get("descriptors", empty_d) for p in parts]

@@ -19,8 +19,10 @@ augmented matrices ([q, 1] . [-2 b, |b|^2]) and a ``minimum.reduceat`` per block
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
+from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
 from ..errors import UserError
 
@@ -117,24 +119,8 @@ def _partial_distances(q: np.ndarray, b: np.ndarray, b_aug: np.ndarray | None, b
     return g
 
 
-def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAULT_BLOCK_BYTES,
-        progress: bool = False, desc: str = "nearest neighbours") -> Neighbours:
-    """The exact k nearest neighbours (squared Euclidean) of every query row in ``base``.
-
-    ``k`` larger than the base is cut to its size. Queries go in blocks whose distance
-    matrix takes at most ``block_bytes``. One SGEMM per block computes |b|^2 - 2 q.b (for
-    short vectors as one product of [q, 1] and [-2 b, |b|^2]); |q|^2 is added to the k kept.
-    """
-    from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
-
-    q, b = as_matrix(queries, "queries"), as_matrix(base, "base")
-    if q.shape[1] != b.shape[1]:
-        raise UserError(f"queries have {q.shape[1]} dimensions, the base {b.shape[1]}")
-    if len(b) == 0:
-        raise UserError("the nearest-neighbour base is empty")
-    if k < 1:
-        raise UserError(f"k must be >= 1, got {k}")
-    k = min(int(k), len(b))
+def _knn_in_memory(q: np.ndarray, b: np.ndarray, k: int, block_bytes: int, progress: bool, desc: str
+                   ) -> tuple[np.ndarray, np.ndarray]:
     bn = squared_norms(b)
     qn = squared_norms(q)
     b_aug = None
@@ -152,6 +138,44 @@ def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAUL
         val += qn[s:s + rows, None]
         np.maximum(val, np.float32(0), out=val)
         out_i[s:s + rows], out_d[s:s + rows] = idx, val
+    return out_i, out_d
+
+
+def knn(queries: np.ndarray, base: np.ndarray, k: int, block_bytes: int = DEFAULT_BLOCK_BYTES,
+        progress: bool = False, desc: str = "nearest neighbours", base_rows: int | None = None,
+        transform: Callable[[np.ndarray], np.ndarray] | None = None) -> Neighbours:
+    """The exact k nearest neighbours (squared Euclidean) of every query row in ``base``.
+
+    ``k`` larger than the base is cut to its size. Queries go in blocks whose distance
+    matrix takes at most ``block_bytes``. One SGEMM per block computes |b|^2 - 2 q.b (for
+    short vectors as one product of [q, 1] and [-2 b, |b|^2]); |q|^2 is added to the k kept.
+
+    A base too large for memory as float32 goes in blocks of ``base_rows`` rows, each made
+    into vectors by ``transform`` (e.g. uint8 tiny images -> ``tiny_vectors``), the k best
+    merged block after block (same neighbours, same tie rule).
+    """
+    q = as_matrix(queries, "queries")
+    nb = len(base)
+    if nb == 0:
+        raise UserError("the nearest-neighbour base is empty")
+    if k < 1:
+        raise UserError(f"k must be >= 1, got {k}")
+    k = min(int(k), nb)
+    step = nb if base_rows is None else max(1, int(base_rows))
+    out_i = out_d = None
+    for b0 in range(0, nb, step):
+        blk = base[b0:b0 + step]
+        b = as_matrix(transform(blk) if transform is not None else blk, "base")
+        if q.shape[1] != b.shape[1]:
+            raise UserError(f"queries have {q.shape[1]} dimensions, the base {b.shape[1]}")
+        bi, bd = _knn_in_memory(q, b, min(k, len(b)), block_bytes, progress, desc)
+        bi += b0
+        if out_i is None:
+            out_i, out_d = bi, bd
+        else:  # earlier blocks first: a tie goes to the lower global index, as in one block
+            cat_i, cat_d = np.concatenate([out_i, bi], 1), np.concatenate([out_d, bd], 1)
+            sel, out_d = smallest_k(cat_d, k)
+            out_i = np.take_along_axis(cat_i, sel, 1)
     return Neighbours(out_i, out_d)
 
 
@@ -177,7 +201,7 @@ def _column_chunks(starts: np.ndarray, ends: np.ndarray, max_cols: int) -> list[
 
 
 def segment_min_distances(queries: np.ndarray, base: np.ndarray, offsets: np.ndarray,
-                          block_rows: int = 512, block_cols: int = 8192, progress: bool = False,
+                          block_rows: int = 2048, block_cols: int = 2048, progress: bool = False,
                           desc: str = "NBNN distances") -> np.ndarray:
     """(len(queries), n_segments) float32: min over each segment of the base of the squared
     distance to the query. Segment s is rows offsets[s]:offsets[s+1] of ``base``; an empty

@@ -12,13 +12,14 @@ from ._style import PALETTE, mode_label, square_tile, styled
 DATASET_COLOURS = {"ImageNet": "#d62728", "Caltech": "#1f77b4"}
 
 
-def _bars(ax, table: pd.DataFrame, title: str) -> None:
+def _bars(ax, table: pd.DataFrame, title: str, ylabel: bool = True) -> None:
     x = np.arange(len(table))
     w = 0.38
     for i, ds in enumerate(("ImageNet", "Caltech")):
         ax.bar(x + (i - 0.5) * w, table[ds], w, color=DATASET_COLOURS[ds], label=ds)
     ax.set_xticks(x, table["label"], rotation=45 if len(table) > 6 else 0, ha="right" if len(table) > 6 else "center")
-    ax.set_ylabel("lossless JPEG size of the 32x32 average image (bytes)")
+    if ylabel:
+        ax.set_ylabel("bytes (lossless JPEG of the 32x32 average)")
     ax.set_title(title, fontsize=10)
     lo = min(table["ImageNet"].min(), table["Caltech"].min())
     ax.set_ylim(max(0, lo * 0.85), None)
@@ -33,9 +34,9 @@ def fig5_sizes(panel_a: pd.DataFrame, categories: pd.DataFrame | None = None, mo
     n = 2 if categories is not None and len(categories) else 1
     fig, axes = plt.subplots(1, n, figsize=(5.2 + 6.5 * (n - 1), 4.6), squeeze=False,
                              gridspec_kw={"width_ratios": [1, 2.2][:n]})
-    _bars(axes[0][0], panel_a, "(a) four Caltech101 synsets of the mammal subtree")
+    _bars(axes[0][0], panel_a, f"(a) {len(panel_a)} Caltech101 synsets of the mammal subtree")
     if n == 2:
-        _bars(axes[0][1], categories, "the 16 Fig 8 categories (Caltech256, footnote 3)")
+        _bars(axes[0][1], categories, f"the {len(categories)} Fig 8 categories (Caltech256, footnote 3)", ylabel=False)
     fig.suptitle(f"Fig 5: smaller file = more diverse synset ({mode_label(mode)}){note}")
     fig.tight_layout()
     return fig

@@ -52,7 +52,7 @@ def fig8_null_worlds(mean_aucs: pd.DataFrame, mode: str = "simulated") -> plt.Fi
     fig, ax = plt.subplots(figsize=(1.9 + 1.7 * len(worlds), 4.2))
     x = np.arange(len(worlds))
     w = 0.8 / len(exps)
-    colours = list(EXPERIMENT_COLOURS.values())
+    colours = list(EXPERIMENT_COLOURS.values()) + ["#9a9a9a"]  # the diagnostic in grey
     for i, e in enumerate(exps):
         vals = mean_aucs[e].to_numpy(float)
         ax.bar(x + (i - (len(exps) - 1) / 2) * w, np.nan_to_num(vals), w, color=colours[i % len(colours)], label=e)

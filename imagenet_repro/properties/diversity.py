@@ -338,7 +338,9 @@ def record_fig5_claims(out: "ResultWriter", panel_a: pd.DataFrame, categories: p
                    "Caltech256's diversity is 'comparable'")
     rho, p = check.spearman[c]
     holds = rho < 0 and p < 0.05
+    agree = [k for k, (r_, p_) in check.spearman.items() if r_ < 0 and p_ < 0.05]
     others = ", ".join(f"{k}: rho {v[0]:+.3f} (p {v[1]:.2g})" for k, v in check.spearman.items() if k != c)
+    others += f"; the codecs where it holds: {', '.join(agree) or 'none'}"
     out.claim("fig5.smaller_file_for_more_diverse", "a more diverse synset has a smaller lossless JPEG average image "
               f"(Spearman rho < 0 at p < 0.05, size vs the world's diversity, {check.n_images} images per synset)",
               "Sec 2 / Fig 5", "yes", "yes" if holds else "no", "simulated", direction="==",

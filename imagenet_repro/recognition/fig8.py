@@ -50,7 +50,7 @@ import numpy as np
 import pandas as pd
 
 from .. import paper
-from ..collect.dedup import DEFAULT_THRESHOLD, hamming_distances, validate_threshold
+from ..collect.dedup import DEFAULT_THRESHOLD, hamming_distances, phash64, validate_threshold
 from ..errors import UserError
 from ..features import FeatureSpec, ImageFeatures, SiftParams, SourceImages, WorldImages, compute_features, tiny_vectors
 from ..rng import rng
@@ -370,7 +370,7 @@ def train_features(rows: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, pr
     items = [(str(t), int(w), int(v), "web") for t, w, v in uniq]
     clean = np.zeros(len(uniq), bool)
     clean[rows.loc[rows["accepted"].to_numpy(bool), "image"].to_numpy()] = True
-    feats = compute_features(items, load, FeatureSpec(phash=True, sift=cfg.sift), name=f"{name}-train",
+    feats = compute_features(items, load, FeatureSpec(hash64=phash64, sift=cfg.sift), name=f"{name}-train",
                              progress=progress, sift_mask=clean,
                              desc=f"Fig 8 training: {len(items):,} images (tiny, hash; SIFT for {int(clean.sum()):,})")
     rows["sift"] = np.where(rows["accepted"].to_numpy(bool), rows["image"].to_numpy(), -1)
@@ -378,7 +378,7 @@ def train_features(rows: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, pr
 
 
 def _test_features(test: pd.DataFrame, load: Any, cfg: Fig8Config, name: str, progress: bool) -> ImageFeatures:
-    return compute_features(_items(test), load, FeatureSpec(phash=True, sift=cfg.sift), name=f"{name}-test",
+    return compute_features(_items(test), load, FeatureSpec(hash64=phash64, sift=cfg.sift), name=f"{name}-test",
                             progress=progress, desc=f"Fig 8 test: {len(test):,} images")
 
 
@@ -407,13 +407,13 @@ def clean_hashes(data: Fig8Data) -> np.ndarray:
     removed against; the noisy candidates are not ImageNet)."""
     imgs = np.unique(data.rows.loc[data.rows["accepted"].to_numpy(bool), "image"].to_numpy())
     imgs = imgs[data.tiny.ok[imgs]]
-    return data.tiny.phash[imgs]
+    return data.tiny.hash64[imgs]
 
 
 def dedup_test_set(data: Fig8Data, threshold: int) -> Fig8Data:
     """Flag test images within ``threshold`` bits of any clean training image; they leave the
     test set."""
-    flagged, dmin = flag_duplicates(data.test_features.phash, clean_hashes(data), threshold)
+    flagged, dmin = flag_duplicates(data.test_features.hash64, clean_hashes(data), threshold)
     test = data.test.copy()
     test["nearest_hamming"] = dmin
     test["duplicate"] = flagged
@@ -472,7 +472,7 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             if q_tiny is None:
                 q_tiny = tiny_vectors(data.test_features.tiny[kept])
             base_rows = rows[sel]
-            base = tiny_vectors(data.tiny.tiny[base_rows["image"].to_numpy()])
+            base = data.tiny.tiny[base_rows["image"].to_numpy()]  # uint8: vectors block by block
             scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
                                      progress=progress)
             sizes[f"{name}_images"] = int(sel.sum())
@@ -491,7 +491,7 @@ def run_experiments(data: Fig8Data, cfg: Fig8Config, world: str = "main",
             base_rows = rows.iloc[np.sort(np.concatenate(keep))]
             if q_tiny is None:
                 q_tiny = tiny_vectors(data.test_features.tiny[kept])
-            base = tiny_vectors(data.tiny.tiny[base_rows["image"].to_numpy()])
+            base = data.tiny.tiny[base_rows["image"].to_numpy()]
             scores[name] = nn_voting(q_tiny, base, base_rows["label"].to_numpy(), data.subtree, cfg.neighbours,
                                      progress=progress)
             sizes[f"{name}_images"] = len(base_rows)
@@ -634,7 +634,7 @@ def real_data(imagenet: Any, caltech: Any, hierarchy: Any, categories: dict[str,
     for tag in ("imagenet", "candidates"):  # SIFT for the clean (ImageNet) photos only
         sel = [it[1] for it in items if it[0] == tag]
         if sel:
-            parts.append(compute_features(sel, loaders[tag], FeatureSpec(phash=True, sift=cfg.sift),
+            parts.append(compute_features(sel, loaders[tag], FeatureSpec(hash64=phash64, sift=cfg.sift),
                                           name=f"fig8-real-{tag}", progress=progress,
                                           sift_mask=np.full(len(sel), tag == "imagenet"),
                                           desc=f"Fig 8 training ({tag}): {len(sel):,} photos"))
@@ -643,7 +643,7 @@ def real_data(imagenet: Any, caltech: Any, hierarchy: Any, categories: dict[str,
     test_rows = [{"category": t, "wnid": w, "image_id": i, "planted": False}
                  for t, w in enumerate(cats) for i, _ in caltech.images(w)]
     test = pd.DataFrame(test_rows)
-    feats = compute_features(test["image_id"].tolist(), SourceImages(caltech), FeatureSpec(phash=True, sift=cfg.sift),
+    feats = compute_features(test["image_id"].tolist(), SourceImages(caltech), FeatureSpec(hash64=phash64, sift=cfg.sift),
                              name="fig8-real-caltech", progress=progress, desc=f"Fig 8 test: {len(test):,} photos")
     data = Fig8Data("real", classes, cats, subtree_matrix(hierarchy, list(cats), classes), rows_df, tiny, sift, test,
                     feats, notes={"imagenet": str(getattr(imagenet, "root", "")),

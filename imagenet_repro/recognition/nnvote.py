@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import paper
 from ..errors import UserError
-from ..features import knn
+from ..features import knn, tiny_vectors
 
 
 def subtree_matrix(hierarchy: Any, targets: Sequence[str], classes: Sequence[str]) -> np.ndarray:
@@ -43,11 +43,21 @@ def subtree_votes(neighbour_labels: np.ndarray, subtree: np.ndarray) -> np.ndarr
     return (counts @ subtree.T.astype(np.int64)).astype(np.int32)
 
 
+BASE_ROWS = 200_000  # tiny images made into float32 vectors this many at a time
+
+
 def nn_voting(queries: np.ndarray, base: np.ndarray, base_labels: np.ndarray, subtree: np.ndarray,
               k: int = paper.NN_NEIGHBOURS, progress: bool = False) -> np.ndarray:
-    """NN-voting scores (queries, targets): votes among the k nearest base rows (SSD)."""
+    """NN-voting scores (queries, targets): votes among the k nearest base rows (SSD).
+
+    ``queries`` and ``base`` are vectors, or stacks of uint8 tiny images (n, s, s, 3), which
+    become normalised vectors (``tiny_vectors``) block by block, so a large base never sits in
+    memory as float32."""
     base_labels = np.asarray(base_labels, np.int64)
     if len(base_labels) != len(base):
         raise UserError(f"{len(base)} base vectors but {len(base_labels)} labels")
-    nb = knn(queries, base, k, progress=progress, desc="NN-voting")
+    if np.asarray(queries).ndim == 4:
+        queries = tiny_vectors(queries)
+    transform = tiny_vectors if np.asarray(base[:1]).ndim == 4 else None
+    nb = knn(queries, base, k, progress=progress, desc="NN-voting", base_rows=BASE_ROWS, transform=transform)
     return subtree_votes(base_labels[nb.indices], subtree)
