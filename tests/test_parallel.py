@@ -53,6 +53,30 @@ def test_backends_and_worker_counts_give_the_same_bytes(jobs, cluster):
     assert parallel_map(abs, [-3, 2, -1], config=ParallelConfig("local", 2, min_items=1), progress=False) == [3, 2, 1]
 
 
+def test_features_through_every_backend_give_the_same_bytes(cluster):
+    """Rendering, tiny images, the perceptual hash and SIFT (the stages of Figs 5, 8, 9, 10-12)."""
+    from imagenet_repro.features import FeatureSpec, SiftParams, WorldImages, compute_features
+    from imagenet_repro.features.phash import phash64
+    from imagenet_repro.hierarchy import load_hierarchy
+    from imagenet_repro.world import World
+
+    world = World(load_hierarchy(("mammal",)))
+    wnids = list(world.synsets.index[::131][:6])
+    items = [(w, (1 << 40) + k, k % 2, "web") for k, w in enumerate(wnids)] + [("", 3, 0, "caltech")]
+    spec = FeatureSpec(tiny_side=32, hash64=phash64, sift=SiftParams())
+    configs = [ParallelConfig("serial"), ParallelConfig("local", 1, min_items=1), ParallelConfig("local", 2, min_items=1),
+               ParallelConfig("dask", None, cluster.scheduler_address, min_items=1)]
+    digests = []
+    for cfg in configs:
+        f = compute_features(items, WorldImages(world, wnids), spec, cache_dir=None, progress=False, config=cfg)
+        assert f.ok.all() and f.descriptors is not None and len(f.descriptors) > 100
+        h = hashlib.sha256()
+        for a in (f.tiny, f.hash64, f.descriptors, f.xy, f.offsets, f.size):
+            h.update(np.ascontiguousarray(a).tobytes())
+        digests.append(h.hexdigest())
+    assert len(set(digests)) == 1, digests
+
+
 def test_scheduler_addresses_are_checked(cluster):
     assert check_scheduler(cluster.scheduler_address) == cluster.scheduler_address
     with pytest.raises(UserError, match="expected tcp://HOST:PORT"):
