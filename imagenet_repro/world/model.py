@@ -86,6 +86,7 @@ from .web import (
     Query,
     apportion,
     as_query,
+    first_occurrences,
     group_rank,
     image_id,
     junk_pool_code,
@@ -398,7 +399,8 @@ class World:
         cats = list(dict.fromkeys(texts))
         qcode = np.array([cats.index(t) for t in texts], np.int32)[a["query"]] if n else np.empty(0, np.int32)
         true = a["true"]
-        uniq, inv = np.unique(true, return_inverse=True)
+        uniq = np.sort(pd.unique(true))  # np.unique(true, return_inverse=True), by hashing
+        inv = np.searchsorted(uniq, true)
         true_cats = [("" if t < 0 else self.synsets.index[t]) for t in uniq]
         if "" not in true_cats:
             true_cats, inv = [""] + true_cats, inv + 1
@@ -477,7 +479,9 @@ class World:
         wid = image_id(cpool[c], clang[c], j)
         # rank inside each (query, engine): relevance boost plus noise; drop any rounding excess
         score = np.log(boost[c]) + gumbel(ckey[c], j, TAG_RANK)
-        order = np.lexsort((-score, req))
+        # np.lexsort((-score, req)) as two stable sorts (the same permutation, faster)
+        order = np.argsort(-score, kind="stable")
+        order = order[np.argsort(req[order].astype(np.int32 if n_req >= (1 << 15) else np.int16), kind="stable")]
         c, j, req, wid = c[order], j[order], req[order], wid[order]
         rank = group_rank(req)
         keep = rank < caps[req % n_eng]
@@ -517,9 +521,14 @@ class World:
         missing = {"candidate_id", "wnid", "web_image_id"} - set(candidates.columns)
         if missing:
             raise UserError(f"dedup needs the columns {sorted(missing)}")
-        ordered = candidates.sort_values("candidate_id", kind="stable")
-        keep = ~ordered.duplicated(subset=["wnid", "web_image_id"], keep="first")
-        return ordered[keep.to_numpy()].reset_index(drop=True)
+        ids = candidates["candidate_id"]
+        ordered = candidates if ids.is_monotonic_increasing else candidates.sort_values("candidate_id", kind="stable")
+        if ordered["wnid"].nunique(dropna=False) <= 1:  # one synset: first row of each web image
+            keep = np.zeros(len(ordered), bool)
+            keep[first_occurrences(ordered["web_image_id"].to_numpy())] = True
+        else:
+            keep = (~ordered.duplicated(subset=["wnid", "web_image_id"], keep="first")).to_numpy()
+        return ordered[keep].reset_index(drop=True)
 
     def collect_summary(self, wnids: Iterable[str],
                         queries_for: Callable[[str], Sequence[Any]] | None = None,
