@@ -175,10 +175,14 @@ def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -
     take = np.sort(rng(seed, "fullres").choice(len(clean), size=min(n, len(clean)), replace=False))
     rows = clean.iloc[take]
     out = []
+    size_of = getattr(world, "render_size", None)  # the size without the pixels, when the world can
     for t, i, v in tqdm(list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"])),
                         desc="rendering for image sizes", unit="image", leave=False):
-        im = world.render(str(t), int(i), int(v)).image
-        out.append((im.shape[1], im.shape[0]))
+        if size_of is not None:
+            out.append(tuple(size_of(str(t), int(i), int(v))))
+        else:
+            im = world.render(str(t), int(i), int(v)).image
+            out.append((im.shape[1], im.shape[0]))
     return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 

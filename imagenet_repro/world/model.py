@@ -558,6 +558,18 @@ class World:
                     return vehicle_plan
         return plan
 
+    def render_size(self, true_wnid: str, web_image_id: int, variant: int = 0) -> tuple[int, int]:
+        """(width, height) of ``render(true_wnid, web_image_id, variant)`` at its default size,
+        without rendering (Table 1's image sizes need only these)."""
+        from .render import rendered_size
+
+        if true_wnid == "":
+            synset_key = JUNK_RENDER_INDEX
+        else:
+            synset_key = int(self._offsets[self._row[self.hierarchy.check(true_wnid)]])
+        seed, wid = self.config.seed, int(web_image_id)
+        return rendered_size((seed, synset_key, wid, 0), int(variant), (seed, synset_key, wid, int(variant)))
+
     def render(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
                size: tuple[int, int] | None = None):
         """Pixels of one web image (or an altered copy), rendered on demand via render.py.
