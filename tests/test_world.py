@@ -222,3 +222,20 @@ def test_render_is_keyed_by_seed_synset_image_and_variant(world):
     v = world.render(WHIPPET, 12345, variant=1)
     assert v.image.shape != a.image.shape or not np.array_equal(a.image, v.image)
     assert world.render("", 12345).box is None
+
+
+def test_render_size_is_the_rendered_shape_without_rendering(world):
+    for true, wid in ((WHIPPET, 12345), (DOG, 777), ("", 4242)):
+        for variant in range(4):
+            im = world.render(true, wid, variant=variant).image
+            assert world.render_size(true, wid, variant) == (im.shape[1], im.shape[0])
+
+
+def test_first_occurrences_match_numpy_unique():
+    from imagenet_repro.world.web import first_occurrences
+
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 50, 2000), rng.integers(-5, 5, 7), np.array([], np.int64),
+                   np.array([9, 9, 9]), rng.integers(0, 1 << 62, 500)):
+        expected = np.sort(np.unique(values, return_index=True)[1])
+        assert np.array_equal(first_occurrences(values), expected)

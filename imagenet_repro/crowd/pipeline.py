@@ -63,6 +63,8 @@ def _deduped_candidates(world: Any, wnid: str, amount: float,
                         queries: Callable[[str], list | None] | None) -> pd.DataFrame:
     """One synset's raw search results after the world's duplicate removal (Sec 3.1)."""
     q = queries(wnid) if queries is not None else None
+    if hasattr(world, "deduped_candidates"):  # the same frame, without the dropped rows
+        return world.deduped_candidates(wnid, queries=q, amount=amount).reset_index(drop=True)
     return world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
 
 

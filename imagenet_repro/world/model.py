@@ -377,12 +377,12 @@ class World:
         return [as_query(q) for q in self.queries(wnid)]
 
     def _arrays(self, wnid: str, queries: Iterable[Query | str] | None, amount: float,
-                full: bool) -> dict[str, Any]:
+                full: bool, variants: bool = True) -> dict[str, Any]:
         self.hierarchy.check(wnid)
         if not np.isfinite(amount) or amount <= 0:
             raise UserError(f"amount must be a positive number, got {amount!r}")
         qs = self.queries_of(wnid) if queries is None else [as_query(q) for q in queries]
-        return self._search(wnid, qs, float(amount), full=full)
+        return self._search(wnid, qs, float(amount), full=full, variants=variants)
 
     def candidates(self, wnid: str, queries: Iterable[Any] | None = None,
                    amount: float = 1.0) -> pd.DataFrame:
@@ -392,7 +392,15 @@ class World:
         a = self._arrays(wnid, queries, amount, full=True)
         return self._frame(wnid, a)
 
-    def _frame(self, wnid: str, a: dict[str, Any]) -> pd.DataFrame:
+    def deduped_candidates(self, wnid: str, queries: Iterable[Any] | None = None,
+                           amount: float = 1.0) -> pd.DataFrame:
+        """``dedup(candidates(...))`` without building the rows dedup drops: the same frame."""
+        a = self._arrays(wnid, queries, amount, full=True)
+        return self._frame(wnid, a, keep=first_occurrences(a["web_image_id"]))
+
+    def _frame(self, wnid: str, a: dict[str, Any], keep: np.ndarray | None = None) -> pd.DataFrame:
+        """The candidates frame of _search's arrays; ``keep`` (sorted row positions) keeps only
+        those rows, with the codes and categories of the whole frame (as a row selection would)."""
         n = a["web_image_id"].size
         s_off = int(wnid[1:])
         texts = [q.text for q in a["queries"]]
@@ -404,27 +412,31 @@ class World:
         true_cats = [("" if t < 0 else self.synsets.index[t]) for t in uniq]
         if "" not in true_cats:
             true_cats, inv = [""] + true_cats, inv + 1
+        ids = (np.int64(s_off) << np.int64(32)) + np.arange(n, dtype=np.int64)
+        pick = (lambda x: x) if keep is None else (lambda x: x[keep])  # noqa: E731
+        m = n if keep is None else len(keep)
         return pd.DataFrame({
-            "candidate_id": (np.int64(s_off) << np.int64(32)) + np.arange(n, dtype=np.int64),
-            "wnid": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[wnid]),
-            "query": pd.Categorical.from_codes(qcode, categories=cats),
-            "engine": pd.Categorical.from_codes(a["engine"],
+            "candidate_id": pick(ids),
+            "wnid": pd.Categorical.from_codes(np.zeros(m, np.int8), categories=[wnid]),
+            "query": pd.Categorical.from_codes(pick(qcode), categories=cats),
+            "engine": pd.Categorical.from_codes(pick(a["engine"]),
                                                 categories=[e.name for e in self.config.engines]),
-            "rank": a["rank"] + np.int32(1),
-            "web_image_id": a["web_image_id"],
-            "variant": a["variant"],
-            "true_wnid": pd.Categorical.from_codes(inv.astype(np.int32), categories=true_cats),
-            "is_positive": a["is_positive"],
-            "similarity": a["similarity"],
-            "difficulty": a["difficulty"],
-            "language": pd.Categorical.from_codes(a["language"], categories=list(PAGE_LANGUAGES)),
-            "source": pd.Categorical.from_codes(a["source"], categories=list(SOURCES)),
+            "rank": pick(a["rank"]) + np.int32(1),
+            "web_image_id": pick(a["web_image_id"]),
+            "variant": pick(a["variant"]),
+            "true_wnid": pd.Categorical.from_codes(pick(inv.astype(np.int32)), categories=true_cats),
+            "is_positive": pick(a["is_positive"]),
+            "similarity": pick(a["similarity"]),
+            "difficulty": pick(a["difficulty"]),
+            "language": pd.Categorical.from_codes(pick(a["language"]), categories=list(PAGE_LANGUAGES)),
+            "source": pd.Categorical.from_codes(pick(a["source"]), categories=list(SOURCES)),
         })
 
     def _search(self, wnid: str, queries: Sequence[Query], amount: float,
-                full: bool = True) -> dict[str, Any]:
+                full: bool = True, variants: bool = True) -> dict[str, Any]:
         """Raw results of every (query, engine) for one synset, as arrays sorted by
-        (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them).
+        (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them);
+        ``variants=False`` skips which copy a result is (counter-based draws: nothing else changes).
         """
         cfg = self.config
         seed = cfg.seed
@@ -493,22 +505,23 @@ class World:
         inpool = h >= 0
         if inpool.any():
             true[inpool] = self._mixture_draw(h[inpool], uniform(seed, wid[inpool], TAG_MIXTURE))
-        # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
-        ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
-                         1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
-        variant = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
-
         out = {
             "query": (req // n_eng).astype(np.int32),
             "engine": (req % n_eng).astype(np.int8),
             "rank": rank.astype(np.int32),
             "web_image_id": wid,
-            "variant": variant,
+        }
+        if variants:
+            # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
+            ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
+                             1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
+            out["variant"] = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
+        out.update({
             "true": true.astype(np.int32),
             "is_positive": self._is_descendant(s, true),
             "language": clang[c].astype(np.int8),
             "source": csrc[c],
-        }
+        })
         if full:
             out["similarity"] = self._similarity_to(s, true)
             out["difficulty"] = self._difficulty(true, wid)
@@ -532,14 +545,16 @@ class World:
 
     def collect_summary(self, wnids: Iterable[str],
                         queries_for: Callable[[str], Sequence[Any]] | None = None,
-                        amount: float = 1.0, progress: bool = True) -> pd.DataFrame:
-        """Per-synset counts of the raw collection, one synset at a time (never all rows)."""
+                        amount: float = 1.0, progress: bool = True,
+                        counts_only: bool = False) -> pd.DataFrame:
+        """Per-synset counts of the raw collection, one synset at a time (never all rows).
+        ``counts_only``: no duplicate counting (web.summarise_counts), for sensitivity studies."""
         rows = []
         wnids = list(wnids)
         for w in tqdm(wnids, desc="collecting candidates", disable=not progress):
             qs = queries_for(w) if queries_for is not None else None
-            a = self._arrays(w, qs, amount, full=False)
-            rows.append({"wnid": w, **web.summarise(a)})
+            a = self._arrays(w, qs, amount, full=False, variants=not counts_only)
+            rows.append({"wnid": w, **(web.summarise_counts(a) if counts_only else web.summarise(a))})
         out = pd.DataFrame(rows).set_index("wnid")
         out.insert(0, "subtree", self.synsets.loc[out.index, "subtree"])
         out.insert(1, "depth", self.synsets.loc[out.index, "depth"])

@@ -377,6 +377,20 @@ def summarise(arrays: dict[str, np.ndarray]) -> dict[str, float]:
     }
 
 
+def summarise_counts(arrays: dict[str, np.ndarray]) -> dict[str, float]:
+    """The counts of ``summarise`` that need no duplicate counting (raw results, positives,
+    raw precision, junk share): all a sensitivity study of the raw precision reads."""
+    pos = arrays["is_positive"]
+    raw = int(pos.size)
+    return {
+        "queries": len(arrays["queries"]),
+        "raw": raw,
+        "positives_raw": int(pos.sum()),
+        "raw_precision": float(pos.mean()) if raw else float("nan"),
+        "junk_share": float((arrays["source"] == 3).mean()) if raw else float("nan"),
+    }
+
+
 def lemma_queries(wnid: str) -> list[Query]:
     """The synset's WordNet synonyms as plain queries (for tests and benchmarks of the world;
     the paper's queries, with expansions and translations, are collect.queries.queries_for)."""
