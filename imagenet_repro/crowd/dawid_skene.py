@@ -54,18 +54,24 @@ _EPS = np.float_power(10, -10)  # crowd-kit's clip floor, computed as crowd-kit 
 _TOL = 1e-5  # crowd-kit's default stopping tolerance on the change of the per-vote ELBO
 
 
+def _runs(codes: np.ndarray) -> bool:
+    """Whether every group's rows are contiguous (first-appearance codes non-decreasing):
+    then pandas 3.1's groupby sum takes its reduceat path, else its Cython one."""
+    return bool(codes.size) and bool((codes[1:] >= codes[:-1]).all())
+
+
 def _group_sum(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarray:
     """What pandas 3.1's groupby(..., sort=False).sum() computes per group and column, with
-    ``codes`` the groups numbered by first appearance: where every group's rows are contiguous
-    (codes non-decreasing), numpy's add.reduceat over the runs; otherwise pandas' Cython
-    group_sum (Kahan-compensated, rows in order)."""
+    ``codes`` the groups numbered by first appearance: where every group's rows are contiguous,
+    numpy's add.reduceat over the runs; otherwise pandas' Cython group_sum (Kahan-compensated,
+    rows in order)."""
     from pandas._libs import groupby as libgroupby
 
     values = np.ascontiguousarray(values, dtype=np.float64)
     out = np.zeros((n_groups, values.shape[1]), np.float64)
     if codes.size == 0:
         return out
-    if bool((codes[1:] >= codes[:-1]).all()) and not np.isnan(values).any():
+    if _runs(codes) and not np.isnan(values).any():
         starts = np.flatnonzero(np.r_[True, codes[1:] != codes[:-1]])
         out[codes[starts]] = np.add.reduceat(values, starts, axis=0)
         return out
@@ -74,10 +80,16 @@ def _group_sum(values: np.ndarray, codes: np.ndarray, n_groups: int) -> np.ndarr
     return out
 
 
-def _column_mean(p: np.ndarray) -> np.ndarray:
-    """pandas' DataFrame.mean() of crowd-kit's E-step probas (a row-major block): numpy's
-    pairwise sum of each contiguous column, divided by the count."""
-    return np.array([np.sum(np.ascontiguousarray(p[:, c])) for c in range(p.shape[1])]) / p.shape[0]
+def _column_mean(p: np.ndarray, row_major: bool) -> np.ndarray:
+    """pandas' DataFrame.mean() of crowd-kit's probas: numpy's pairwise sum of each column
+    where pandas holds the frame row-major (the E-step's group sum took the reduceat path),
+    a plain left-to-right sum where it holds it column-major (the Cython path, and the
+    majority-vote start); then divided by the count."""
+    if row_major:
+        sums = [np.sum(np.ascontiguousarray(p[:, c])) for c in range(p.shape[1])]
+    else:
+        sums = [np.add.accumulate(p[:, c])[-1] for c in range(p.shape[1])]
+    return np.array(sums) / p.shape[0]
 
 
 def _fast_dawid_skene(long: pd.DataFrame, n_iter: int) -> pd.Series | None:
@@ -144,10 +156,11 @@ def _fast_dawid_skene(long: pd.DataFrame, n_iter: int) -> pd.Series | None:
         return total / n_votes, 4 * np.finfo(np.float64).eps * size / n_votes + 1e-15
 
     errors, _ = m_step(probas)
+    tasks_in_runs = _runs(t_codes)
     loss, last_err = -np.inf, 0.0
     for _ in range(n_iter):
         probas = e_step(priors, errors)
-        priors = _column_mean(probas)
+        priors = _column_mean(probas, tasks_in_runs)
         errors, sums = m_step(probas)
         new_loss, err = elbo(probas, priors, errors, sums)
         probas = np.maximum(probas, _EPS)  # crowd-kit's ELBO clips its probas in place
