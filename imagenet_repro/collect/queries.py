@@ -47,6 +47,7 @@ import pandas as pd
 
 from .. import paper
 from ..errors import UserError
+from ..parallel import parallel_map
 from ..wordnet import WNID_RE, wordnet
 from ..wordnet import synset as get_synset
 from ..world import World, WorldConfig
@@ -776,4 +777,4 @@ def simulated_web(hierarchy, config: WorldConfig | None = None, seed: int | None
     the web notebooks 01-03 collect from. ``seed`` sets WorldConfig.seed (ignored with ``config``)."""
     if config is None:
         config = WorldConfig() if seed is None else WorldConfig(seed=seed)
-    return World(hierarchy, config, queries=queries_for)
+    return World(hierarchy, config, queries=queries_for, mapper=parallel_map)

@@ -62,7 +62,7 @@ from scipy.special import betaincinv, expit, logit
 from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
 from ..errors import UserError
-from ..hierarchy import Hierarchy, load_hierarchy
+from ..hierarchy import SUBTREE_ROOTS, Hierarchy, load_hierarchy
 from ..rng import gumbel, mix, normal, text_key, uniform
 from ..wordnet import wordnet
 from . import web
@@ -95,6 +95,10 @@ from .web import (
 )
 
 QueryFunction = Callable[[str], Sequence[Query]]
+# How per-synset work is spread: parallel.parallel_map's signature (fn, items, desc=...,
+# progress=...). The world layer imports no machinery, so collect.simulated_web hands it in;
+# without one, a plain loop in this process.
+Mapper = Callable[..., list]
 
 LATENT_DIM = 64
 JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
@@ -190,10 +194,12 @@ class World:
     """
 
     def __init__(self, hierarchy: Hierarchy | None = None, config: WorldConfig | None = None,
-                 queries: QueryFunction | None = None):
+                 queries: QueryFunction | None = None, mapper: Mapper | None = None):
+        self._hierarchy_key: tuple[bool, tuple[str, ...] | None] | None = (True, None) if hierarchy is None else None
         self.hierarchy = hierarchy if hierarchy is not None else load_hierarchy()
         self.config = config if config is not None else WorldConfig()
         self.queries = queries
+        self.mapper = mapper
         cfg, h = self.config, self.hierarchy
         table = h.synsets
         n = len(table)
@@ -336,6 +342,28 @@ class World:
                         cfg.junk_difficulty)
         mean = np.clip(mean, 0.02, 0.98)
         return expit(logit(mean) + cfg.difficulty_sigma * normal(cfg.seed, wid, TAG_DIFF)).astype(np.float32)
+
+    # ---------------------------------------------------------------- rebuilding in a worker
+    def spec(self) -> "WorldSpec | None":
+        """How another process rebuilds this world (``world_from_spec``), or None when it cannot:
+        its hierarchy did not come from ``load_hierarchy`` or its query function is not a
+        module-level function. A parallel worker then builds the world once and keeps it,
+        instead of unpickling its arrays with every chunk of synsets."""
+        if self._hierarchy_key is None:
+            names = tuple(self.hierarchy.subtree_names)
+            keys: list[tuple[str, ...] | None] = [names] + ([None] if set(names) == set(SUBTREE_ROOTS) else [])
+            found = [k for k in keys if load_hierarchy(k) is self.hierarchy]
+            self._hierarchy_key = (bool(found), found[0] if found else None)
+        ok, subtrees = self._hierarchy_key
+        q = self.queries
+        module_level = q is None or (getattr(q, "__qualname__", None) == getattr(q, "__name__", "")
+                                     and "<" not in getattr(q, "__qualname__", "<"))
+        return WorldSpec(subtrees, self.config, q) if ok and module_level else None
+
+    def __copy__(self) -> "World":
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
 
     # ---------------------------------------------------------------- public API
     def with_search_config(self, **changes: Any) -> "World":
@@ -549,12 +577,18 @@ class World:
                         counts_only: bool = False) -> pd.DataFrame:
         """Per-synset counts of the raw collection, one synset at a time (never all rows).
         ``counts_only``: no duplicate counting (web.summarise_counts), for sensitivity studies."""
-        rows = []
-        wnids = list(wnids)
-        for w in tqdm(wnids, desc="collecting candidates", disable=not progress):
+        wnids = [self.hierarchy.check(w) for w in wnids]
+        spec = self.spec() if self.mapper is not None else None
+        items = []
+        for w in wnids:
             qs = queries_for(w) if queries_for is not None else None
-            a = self._arrays(w, qs, amount, full=False, variants=not counts_only)
-            rows.append({"wnid": w, **(web.summarise_counts(a) if counts_only else web.summarise(a))})
+            if spec is not None and qs is None:
+                qs = self.queries_of(w)  # here, once: a worker need not look translations up
+            items.append((self if spec is None else spec, w, qs, amount, counts_only))
+        if spec is None:
+            rows = [_summary_row(x) for x in tqdm(items, desc="collecting candidates", disable=not progress)]
+        else:
+            rows = self.mapper(_summary_row, items, desc="collecting candidates", progress=progress)
         out = pd.DataFrame(rows).set_index("wnid")
         out.insert(0, "subtree", self.synsets.loc[out.index, "subtree"])
         out.insert(1, "depth", self.synsets.loc[out.index, "depth"])
@@ -611,6 +645,44 @@ class World:
         same = img.shape == base.image.shape
         return dataclasses.replace(base, image=img, box=base.box if same else None,
                                    mask=base.mask if same else None)
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """What rebuilds a World in another process: the subtrees given to load_hierarchy (None:
+    all 12), the configuration and the (module-level) query function."""
+
+    subtrees: tuple[str, ...] | None
+    config: WorldConfig
+    queries: QueryFunction | None = None
+
+
+@lru_cache(maxsize=2)
+def _built_world(subtrees: tuple[str, ...] | None, config: WorldConfig,
+                 queries: QueryFunction | None) -> World:
+    return World(load_hierarchy(subtrees), config, queries)
+
+
+def world_from_spec(spec: WorldSpec) -> World:
+    """The world a spec describes, built once per process (search assumptions, SEARCH_FIELDS,
+    are applied to a shallow copy: they need no rebuild)."""
+    defaults = WorldConfig()
+    build = dataclasses.replace(spec.config, **{f: getattr(defaults, f) for f in SEARCH_FIELDS})
+    world = _built_world(spec.subtrees, build, spec.queries)
+    changes = {f: getattr(spec.config, f) for f in SEARCH_FIELDS if getattr(spec.config, f) != getattr(build, f)}
+    return world.with_search_config(**changes) if changes else world
+
+
+def as_world(world: "World | WorldSpec") -> "World":
+    """A world, or the world a spec rebuilds (in a parallel worker)."""
+    return world_from_spec(world) if isinstance(world, WorldSpec) else world
+
+
+def _summary_row(item: tuple) -> dict[str, Any]:
+    """One synset's collect_summary row (module-level and pure: for the parallel map)."""
+    world, wnid, queries, amount, counts_only = item
+    a = as_world(world)._arrays(wnid, queries, amount, full=False, variants=not counts_only)
+    return {"wnid": wnid, **(web.summarise_counts(a) if counts_only else web.summarise(a))}
 
 
 @lru_cache(maxsize=100_000)
