@@ -15,10 +15,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..parallel import parallel_config, parallel_map
+from ..parallel import ParallelConfig, parallel_config, parallel_map
 from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
 from .dawid_skene import dawid_skene  # noqa: F401  (re-exported: crowd.baselines.dawid_skene)
 from .workers import NO_VOTE
+
+
+PARALLEL_MIN_VOTES = 2_000_000  # vote slots (candidates x max_votes) over all records
 
 
 @dataclass
@@ -120,9 +123,12 @@ def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
     fits = [(records, k, ds_iter) for k in (ks if ds_ks is None else ds_ks)]
     if ds_ks != ():
         fits.append((records, None, ds_iter))  # the dynamic method's own votes
-    # the Dawid-Skene fits are independent: one per worker process where there are several
+    # the Dawid-Skene fits are independent: side by side in worker processes when they are
+    # big enough to pay for starting them (millions of votes), else here
+    big = sum(int(r.votes.size) for r in records) >= PARALLEL_MIN_VOTES
     fitted = parallel_map(_dawid_skene_fit, fits, desc="Dawid-Skene fits", progress=False,
-                          config=dataclasses.replace(parallel_config(), min_items=2))
+                          config=dataclasses.replace(parallel_config(), min_items=2) if big
+                          else ParallelConfig("serial"))
     for (_, k, _), (p, n_votes) in zip(fits, fitted):
         if k is None:
             break

@@ -31,7 +31,7 @@ from .consensus import (
     dynamic_consensus,
 )
 from ..sources.votes_csv import VoteTable
-from ..world.model import as_world
+from ..world.model import PARALLEL_MIN_SYNSETS, as_world
 from .workers import NO_VOTE, MatrixVotes, SimulatedVotes, WorkerModel, WorkerPool, make_task
 
 CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
@@ -121,7 +121,8 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
     cleans, rows, tables, records = [], [], {}, {}
     simulated, t0 = 0, time.perf_counter()
     mapper = getattr(world, "mapper", None)
-    spec = world.spec() if mapper is not None and hasattr(world, "spec") else None
+    big = len(wnids) * min(amount, 1.0) >= PARALLEL_MIN_SYNSETS  # else not worth starting workers
+    spec = world.spec() if mapper is not None and big and hasattr(world, "spec") else None
     if spec is None:  # here, one synset after the other
         parts = (_cleaned(clean_synset(world, w, pool, config, seed, amount, queries, w in keep))
                  for w in tqdm(wnids, desc="cleaning synsets", unit="synset", disable=not progress))

@@ -99,6 +99,9 @@ QueryFunction = Callable[[str], Sequence[Query]]
 # progress=...). The world layer imports no machinery, so collect.simulated_web hands it in;
 # without one, a plain loop in this process.
 Mapper = Callable[..., list]
+# Fewer synsets (times the web's size) than this are searched here: starting worker processes
+# and building the world in each takes ~10 s, more than a small job costs.
+PARALLEL_MIN_SYNSETS = 250
 
 LATENT_DIM = 64
 JUNK_RENDER_INDEX = 0  # the "synset" part of a junk image's render key
@@ -578,7 +581,8 @@ class World:
         """Per-synset counts of the raw collection, one synset at a time (never all rows).
         ``counts_only``: no duplicate counting (web.summarise_counts), for sensitivity studies."""
         wnids = [self.hierarchy.check(w) for w in wnids]
-        spec = self.spec() if self.mapper is not None else None
+        big = len(wnids) * min(amount, 1.0) >= PARALLEL_MIN_SYNSETS  # else not worth starting workers
+        spec = self.spec() if self.mapper is not None and big else None
         items = []
         for w in wnids:
             qs = queries_for(w) if queries_for is not None else None
