@@ -87,3 +87,12 @@ def cached_object(name: str, params: dict[str, Any], compute: Callable[[], Any],
     return _cached(name, params, compute, cache_dir, "pkl",
                    lambda obj: pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL),
                    lambda path: pickle.loads(path.read_bytes()))
+
+
+def stored_object(name: str, params: dict[str, Any], cache_dir: Path | None = CACHE_DIR) -> Any | None:
+    """The object cached_object(name, params, ...) stored, or None when it is not on disk
+    (for a cache worth using when present but not worth computing for a small job)."""
+    if cache_dir is None:
+        return None
+    path = Path(cache_dir) / f"{cache_key(name, params)}.pkl"
+    return pickle.loads(path.read_bytes()) if path.is_file() else None

@@ -417,3 +417,56 @@ def test_notebook_02_steps_on_a_fake_world():
                                                 subtrees=["mammal"], verify_votes=5)
     assert len(sample) == 2 and verified["images"].tolist() == [50, 50]
     assert by_depth.attrs == {"mean": 1.0, "mean_verified": 1.0} and by_depth["synsets"].sum() == 2
+
+
+def _crowd_kit_ds(long: pd.DataFrame, n_iter: int) -> pd.Series:
+    import warnings
+
+    from crowdkit.aggregation import DawidSkene
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return DawidSkene(n_iter=n_iter).fit(long).probas_[1].astype(float)
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_fast_dawid_skene_is_crowd_kits_bit_for_bit(shuffle):
+    """The array EM gives crowd-kit's very floats: tasks in runs (pandas' reduceat path) and
+    votes in random order (its Kahan path); spammers and a skewed prior make the EM work."""
+    from imagenet_repro.crowd.dawid_skene import _fast_dawid_skene, dawid_skene
+
+    rng = np.random.default_rng(11)
+    n, k, n_workers = 3000, 5, 60
+    truth = rng.random(n) < 0.3
+    skill = np.where(rng.random(n_workers) < 0.2, 0.5, rng.uniform(0.7, 0.95, n_workers))
+    task = np.repeat(np.arange(n) * 7 + 3, k)
+    worker = rng.integers(0, n_workers, n * k)
+    right = rng.random(n * k) < skill[worker]
+    label = np.where(right, np.repeat(truth, k), ~np.repeat(truth, k)).astype(np.int64)
+    long = pd.DataFrame({"task": task, "worker": worker, "label": label})
+    if shuffle:
+        long = long.iloc[rng.permutation(len(long))].reset_index(drop=True)
+    for n_iter in (1, 3, 100):
+        ref = _crowd_kit_ds(long, n_iter)
+        fast = _fast_dawid_skene(long, n_iter)
+        assert fast is not None
+        assert fast.index.equals(ref.index) and fast.name == ref.name
+        assert np.array_equal(fast.to_numpy(), ref.to_numpy())
+    assert np.array_equal(dawid_skene(long).to_numpy(), ref.to_numpy())
+    # anything but 0/1 labels is crowd-kit's own business
+    assert _fast_dawid_skene(long.assign(label=long["label"] + 1), 5) is None
+
+
+def test_confidence_table_cells_equal_subset_weights_one_by_one():
+    from imagenet_repro.crowd.consensus import confidence_table, subset_weights
+
+    rng = np.random.default_rng(5)
+    total = rng.integers(0, 13, 80)
+    yes = rng.integers(0, 13, 80) % (total + 1)
+    good = rng.random(80)
+    t = confidence_table(yes, total, good, 10, smoothing=1.0, prior=0.3)
+    for y in range(11):
+        for n in range(11 - y):
+            w = subset_weights(yes, total, y, n)
+            assert t.weight[y, n] == w.sum()
+            assert t.values[y, n] == ((float(w @ good) + 0.3) / (w.sum() + 1.0))

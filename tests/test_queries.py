@@ -116,3 +116,14 @@ def test_coverage_from_a_queries_frame_equals_the_lookup():
     a = Q.translation_coverage(wnids)
     b = Q.translation_coverage(wnids, queries=qf)
     assert a["with_translation"].tolist() == b["with_translation"].tolist()
+
+
+def test_queries_for_reads_the_paper_queries_table_when_present(monkeypatch):
+    """A synset in the cached table of every synset's queries gets the table's queries; one
+    outside it, or a call for fewer languages, is computed as always."""
+    key, _ = Q._paper_queries_key()
+    planted = (Q.Query("planted query", "en"),)
+    monkeypatch.setattr(Q, "_PAPER_QUERIES", {key: {WHIPPET: planted}})
+    assert Q.queries_for(WHIPPET) == list(planted)
+    assert Q.queries_for(DOG) == Q._compute_queries_for(DOG, list(Q.LANGUAGES))
+    assert sorted(texts(Q.queries_for(WHIPPET, languages=["en"]), "expansion")) == ["whippet dog", "whippet greyhound"]

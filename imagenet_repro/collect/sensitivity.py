@@ -104,7 +104,8 @@ def precision_sensitivity(world: "World", wnids: Sequence[str],
         key = "default" if v == a.default else (a.name, v)
         if key not in cache:
             w = world if key == "default" else world.with_search_config(**a.changes(world.config, v))
-            s = w.collect_summary(wnids, queries_for=queries.__getitem__, amount=amount, progress=False)
+            s = w.collect_summary(wnids, queries_for=queries.__getitem__, amount=amount, progress=False,
+                                  counts_only=True)
             cache[key] = {"mean_precision": float(s["raw_precision"].mean()),
                           "median_precision": float(s["raw_precision"].median()),
                           "pooled_precision": float(s["positives_raw"].sum() / s["raw"].sum()),

@@ -9,14 +9,19 @@ matrix (slot j = the j-th vote of every candidate), so cost and precision compar
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from ..parallel import ParallelConfig, parallel_config, parallel_map
 from .consensus import ACCEPT, ConfidenceTable, ConsensusConfig, decide, table_from_votes
 from .dawid_skene import dawid_skene  # noqa: F401  (re-exported: crowd.baselines.dawid_skene)
 from .workers import NO_VOTE
+
+
+PARALLEL_MIN_VOTES = 2_000_000  # vote slots (candidates x max_votes) over all records
 
 
 @dataclass
@@ -101,7 +106,6 @@ def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
     truth = np.concatenate([r.is_positive for r in records])
     sid = np.concatenate([np.full(len(r.is_positive), i) for i, r in enumerate(records)])
     n = len(truth)
-    ids = np.concatenate([r.candidate_id for r in records])
     rows = []
     for a in accept_grid:
         cfg = ConsensusConfig(**{**config.to_dict(), "accept": a, "reject": min(config.reject, a / 2)})
@@ -116,20 +120,37 @@ def cost_precision(records: list[VoteRecord], config: ConsensusConfig,
         acc = np.concatenate([majority_vote(r.votes, k) for r in records])
         used = sum(int((r.votes[:, :k] != NO_VOTE).sum()) for r in records)
         rows.append({"method": "majority vote", "parameter": f"k={k}", **_score(acc, truth, used, n, sid)})
-    for k in (ks if ds_ks is None else ds_ks):
-        long = votes_long(records, k)
-        p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
+    fits = [(records, k, ds_iter) for k in (ks if ds_ks is None else ds_ks)]
+    if ds_ks != ():
+        fits.append((records, None, ds_iter))  # the dynamic method's own votes
+    # the Dawid-Skene fits are independent: side by side in worker processes when they are
+    # big enough to pay for starting them (millions of votes), else here
+    big = sum(int(r.votes.size) for r in records) >= PARALLEL_MIN_VOTES
+    fitted = parallel_map(_dawid_skene_fit, fits, desc="Dawid-Skene fits", progress=False,
+                          config=dataclasses.replace(parallel_config(), min_items=2) if big
+                          else ParallelConfig("serial"))
+    for (_, k, _), (p, n_votes) in zip(fits, fitted):
+        if k is None:
+            break
         for t in ds_thresholds:
             rows.append({"method": f"Dawid-Skene (P>={t:g})", "parameter": f"k={k}",
-                         **_score(p >= t, truth, len(long), n, sid)})
+                         **_score(p >= t, truth, n_votes, n, sid)})
     if ds_ks == ():
         return pd.DataFrame(rows)
-    long = votes_long(records, used=True)
-    p = dawid_skene(long, ds_iter).reindex(ids).fillna(0.0).to_numpy()
+    p, n_votes = fitted[-1]
     for t in ds_thresholds:
         rows.append({"method": f"Dawid-Skene on the dynamic votes (P>={t:g})", "parameter": "adaptive",
-                     **_score(p >= t, truth, len(long), n, sid)})
+                     **_score(p >= t, truth, n_votes, n, sid)})
     return pd.DataFrame(rows)
+
+
+def _dawid_skene_fit(item: tuple) -> tuple[np.ndarray, int]:
+    """P(good) per candidate (record order) by Dawid-Skene on the first k votes (k None: the
+    votes the dynamic method used), and the number of votes (module-level: parallel map)."""
+    records, k, n_iter = item
+    long = votes_long(records, k) if k is not None else votes_long(records, used=True)
+    ids = np.concatenate([r.candidate_id for r in records])
+    return dawid_skene(long, n_iter).reindex(ids).fillna(0.0).to_numpy(), len(long)
 
 
 SENSITIVITY_SETTINGS: tuple[tuple[str, dict], ...] = (

@@ -136,9 +136,11 @@ def fit_latent(yes: np.ndarray, total: np.ndarray, min_evidence: float = 10.0,
         m = np.maximum(l1, l0)
         ll = float(np.sum(m + np.log(np.exp(l1 - m) + np.exp(l0 - m))))
         g = 1.0 / (1.0 + np.exp(l0 - l1))
-        pi = float(np.clip(g.mean(), eps, 1 - eps))
-        p1 = float(np.clip((g * yes).sum() / max((g * total).sum(), 1e-12), eps, 1 - eps))
-        p0 = float(np.clip(((1 - g) * yes).sum() / max(((1 - g) * total).sum(), 1e-12), eps, 1 - eps))
+        # np.clip(x, eps, 1 - eps) and g.mean(), as plain scalar arithmetic (the same values)
+        pi = float(min(max(g.sum() / g.size, eps), 1 - eps))
+        p1 = float(min(max((g * yes).sum() / max((g * total).sum(), 1e-12), eps), 1 - eps))
+        h = 1 - g
+        p0 = float(min(max((h * yes).sum() / max((h * total).sum(), 1e-12), eps), 1 - eps))
         if ll - prev < tol:
             break
         prev = ll
@@ -169,6 +171,19 @@ def subset_weights(yes: np.ndarray, total: np.ndarray, y: int, n: int) -> np.nda
     with np.errstate(invalid="ignore"):  # -inf - -inf where the image has fewer than k votes
         lw = _log_comb(yes, y) + _log_comb(total - yes, n) - _log_comb(total, k)
     return np.where(total >= k, np.exp(np.where(total >= k, lw, -np.inf)), 0.0)
+
+
+def _cell_weights(yes: np.ndarray, total: np.ndarray, cells: list[tuple[int, int]]) -> np.ndarray:
+    """subset_weights(yes, total, y, n) for every cell (y, n) at once, [cells, images]: the same
+    elementwise operations on broadcast arrays, so the same values (one call, not 66)."""
+    yes, total = np.asarray(yes, float), np.asarray(total, float)
+    y = np.array([c[0] for c in cells], float)[:, None]
+    n = np.array([c[1] for c in cells], float)[:, None]
+    k = y + n
+    with np.errstate(invalid="ignore"):
+        lw = _log_comb(yes[None, :], y) + _log_comb((total - yes)[None, :], n) - _log_comb(total[None, :], k)
+    inside = total[None, :] >= k
+    return np.where(inside, np.exp(np.where(inside, lw, -np.inf)), 0.0)
 
 
 @dataclass
@@ -231,14 +246,15 @@ def confidence_table(yes: np.ndarray, total: np.ndarray, good: np.ndarray, size:
     prior_arr = np.broadcast_to(np.asarray(prior, float), (size + 1, size + 1))
     values = np.full((size + 1, size + 1), np.nan)
     weight = np.zeros((size + 1, size + 1))
-    for k in range(size + 1):
-        for y in range(k + 1):
-            w = subset_weights(yes, total, y, k - y)
-            s = w.sum()
-            weight[y, k - y] = s
-            p = prior_arr[y, k - y]
-            num, den = float(w @ good) + smoothing * p, s + smoothing
-            values[y, k - y] = num / den if den > 0 else p
+    cells = [(y, k - y) for k in range(size + 1) for y in range(k + 1)]
+    all_w = _cell_weights(yes, total, cells)
+    for i, (y, n) in enumerate(cells):
+        w = all_w[i].copy()  # a fresh contiguous row: the same sums as subset_weights' array
+        s = w.sum()
+        weight[y, n] = s
+        p = prior_arr[y, n]
+        num, den = float(w @ good) + smoothing * p, s + smoothing
+        values[y, n] = num / den if den > 0 else p
     return ConfidenceTable(values, weight, latent)
 
 

@@ -31,6 +31,7 @@ from .consensus import (
     dynamic_consensus,
 )
 from ..sources.votes_csv import VoteTable
+from ..world.model import PARALLEL_MIN_SYNSETS, as_world
 from .workers import NO_VOTE, MatrixVotes, SimulatedVotes, WorkerModel, WorkerPool, make_task
 
 CLEAN_SET_PATH = Path("data") / "clean_set.parquet"  # under the results folder
@@ -63,6 +64,8 @@ def _deduped_candidates(world: Any, wnid: str, amount: float,
                         queries: Callable[[str], list | None] | None) -> pd.DataFrame:
     """One synset's raw search results after the world's duplicate removal (Sec 3.1)."""
     q = queries(wnid) if queries is not None else None
+    if hasattr(world, "deduped_candidates"):  # the same frame, without the dropped rows
+        return world.deduped_candidates(wnid, queries=q, amount=amount).reset_index(drop=True)
     return world.dedup(world.candidates(wnid, queries=q, amount=amount)).reset_index(drop=True)
 
 
@@ -114,14 +117,23 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
 
     pool = WorkerPool.create(model, seed)
     keep = set(keep_votes)
+    wnids = list(wnids)
     cleans, rows, tables, records = [], [], {}, {}
     simulated, t0 = 0, time.perf_counter()
-    for wnid in tqdm(list(wnids), desc="cleaning synsets", unit="synset", disable=not progress):
-        clean, row, res, rec, sim = clean_synset(world, wnid, pool, config, seed, amount, queries,
-                                                 wnid in keep)
+    mapper = getattr(world, "mapper", None)
+    big = len(wnids) * min(amount, 1.0) >= PARALLEL_MIN_SYNSETS  # else not worth starting workers
+    spec = world.spec() if mapper is not None and big and hasattr(world, "spec") else None
+    if spec is None:  # here, one synset after the other
+        parts = (_cleaned(clean_synset(world, w, pool, config, seed, amount, queries, w in keep))
+                 for w in tqdm(wnids, desc="cleaning synsets", unit="synset", disable=not progress))
+    else:  # the world's mapper (parallel workers rebuild the world from its spec once)
+        items = [(spec, w, pool, config, seed, amount,
+                  list(queries(w)) if queries is not None else world.queries_of(w), w in keep) for w in wnids]
+        parts = mapper(_clean_item, items, desc="cleaning synsets", progress=progress)
+    for wnid, (clean, row, table, rec, sim) in zip(wnids, parts):
         cleans.append(clean)
         rows.append(row)
-        tables[wnid] = res.table
+        tables[wnid] = table
         simulated += sim
         if rec is not None:
             records[wnid] = rec
@@ -133,14 +145,28 @@ def clean_synsets(world: Any, wnids: Sequence[str], model: WorkerModel = WorkerM
     return CleanResult(clean, summary, tables, records, stats)
 
 
+def _cleaned(result: tuple) -> tuple:
+    """clean_synset's result with only what clean_synsets keeps (the table, not the consensus)."""
+    clean, row, res, rec, sim = result
+    return clean, row, res.table, rec, sim
+
+
+def _clean_item(item: tuple) -> tuple:
+    """One synset of clean_synsets (module-level and pure: for the parallel map)."""
+    world, wnid, pool, config, seed, amount, queries, keep = item
+    return _cleaned(clean_synset(as_world(world), wnid, pool, config, seed, amount,
+                                 lambda _w: queries, keep))
+
+
 def vote_records(world: Any, wnids: Sequence[str], model: WorkerModel, config: ConsensusConfig,
                  seed: int = 2009, amount: float = 1.0,
                  queries: Callable[[str], list | None] | None = None) -> list[VoteRecord]:
     """Full vote matrices (max_votes per candidate) of some synsets, for the baselines. The
     same votes as clean_synsets drew (same seed), so the dynamic method's decisions match."""
-    pool = WorkerPool.create(model, seed)
-    return [clean_synset(world, w, pool, config, seed, amount, queries, keep_votes=True)[3]
-            for w in wnids]
+    wnids = list(wnids)
+    records = clean_synsets(world, list(dict.fromkeys(wnids)), model, config, seed, amount, queries,
+                            keep_votes=wnids, progress=False).records
+    return [records[w] for w in wnids]
 
 
 FIG7_SYNSETS = tuple(paper.FIG7.columns[2:])  # the synsets of Fig 7: cat.n.01, burmese_cat.n.01

@@ -195,6 +195,7 @@ class SimulatedVotes:
         self.workers = np.full((n, capacity), -1, np.int32)
         self.votes = np.full((n, capacity), NO_VOTE, np.int8)
         self._cum = np.cumsum(pool.activity)
+        self._uniforms: dict[tuple[int, int], tuple[np.ndarray, ...]] = {}  # (slot, attempt) -> draws
         self.simulated = 0  # votes computed so far
 
     def __len__(self) -> int:
@@ -203,25 +204,35 @@ class SimulatedVotes:
     def _rng(self, j: int, attempt: int) -> np.random.Generator:
         return rng(self.seed, self.stream, self.task.wnid, j, attempt)
 
+    def _draws(self, j: int, attempt: int) -> tuple[np.ndarray, ...]:
+        """The uniforms of (slot, attempt) for every candidate: attempt 0 draws two (worker,
+        vote), a redraw one. Kept, so the initial subset and the later rounds, which both
+        ask for slot j, seed and draw its generator once."""
+        got = self._uniforms.get((j, attempt))
+        if got is None:
+            gen, n = self._rng(j, attempt), len(self.task)
+            got = (gen.random(n), gen.random(n)) if attempt == 0 else (gen.random(n),)
+            self._uniforms[(j, attempt)] = got
+        return got
+
     def _pick(self, u: np.ndarray) -> np.ndarray:
         idx = np.searchsorted(self._cum, u * self._cum[-1], side="right")
         return np.minimum(idx, len(self._cum) - 1).astype(np.int32)
 
     def _draw(self, j: int, rows: np.ndarray) -> None:
-        n = len(self.task)
         if j >= self.workers.shape[1]:
             grow = max(j + 1, 2 * self.workers.shape[1]) - self.workers.shape[1]
             self.workers = np.pad(self.workers, ((0, 0), (0, grow)), constant_values=-1)
             self.votes = np.pad(self.votes, ((0, 0), (0, grow)), constant_values=NO_VOTE)
-        rng = self._rng(j, 0)
-        u_worker, u_vote = rng.random(n)[rows], rng.random(n)[rows]
+        all_worker, all_vote = self._draws(j, 0)
+        u_worker, u_vote = all_worker[rows], all_vote[rows]
         w = self._pick(u_worker)
         prev = self.workers[rows, :j]
         for attempt in range(1, 200):  # redraw workers who already voted on the same image
             clash = (prev == w[:, None]).any(axis=1) if j else np.zeros(len(rows), bool)
             if not clash.any():
                 break
-            w[clash] = self._pick(self._rng(j, attempt).random(n)[rows[clash]])
+            w[clash] = self._pick(self._draws(j, attempt)[0][rows[clash]])
         self.workers[rows, j] = w
         self.votes[rows, j] = u_vote < p_yes(self.pool, self.task, w, rows)
         self.simulated += len(rows)

@@ -169,7 +169,11 @@ def rendered_sizes(world, clean: pd.DataFrame, n: int = 100, seed: int = 2009) -
     take = np.sort(rng(seed, "fullres").choice(len(clean), size=min(n, len(clean)), replace=False))
     rows = clean.iloc[take]
     keys = list(zip(rows["true_wnid"], rows["web_image_id"], rows["variant"]))
-    out = [(r.image.shape[1], r.image.shape[0]) for r in render_many(world, keys, desc="rendering for image sizes")]
+    size_of = getattr(world, "render_size", None)  # the size without the pixels, when the world can
+    if size_of is not None:
+        out = [tuple(size_of(str(t), int(i), int(v))) for t, i, v in keys]
+    else:
+        out = [(r.image.shape[1], r.image.shape[0]) for r in render_many(world, keys, desc="rendering for image sizes")]
     return np.array(out, dtype=np.int64).reshape(-1, 2)
 
 

@@ -62,7 +62,7 @@ from scipy.special import betaincinv, expit, logit
 from tqdm import tqdm  # text bars: they stream to the terminal under run_all.sh
 
 from ..errors import UserError
-from ..hierarchy import Hierarchy, load_hierarchy
+from ..hierarchy import SUBTREE_ROOTS, Hierarchy, load_hierarchy
 from ..rng import gumbel, mix, normal, text_key, uniform
 from ..wordnet import wordnet
 from . import web
@@ -86,6 +86,7 @@ from .web import (
     Query,
     apportion,
     as_query,
+    first_occurrences,
     group_rank,
     image_id,
     junk_pool_code,
@@ -94,6 +95,13 @@ from .web import (
 )
 
 QueryFunction = Callable[[str], Sequence[Query]]
+# How per-synset work is spread: parallel.parallel_map's signature (fn, items, desc=...,
+# progress=...). The world layer imports no machinery, so collect.simulated_web hands it in;
+# without one, a plain loop in this process.
+Mapper = Callable[..., list]
+# Fewer synsets (times the web's size) than this are searched here: starting worker processes
+# and building the world in each takes ~10 s, more than a small job costs.
+PARALLEL_MIN_SYNSETS = 250
 
 if TYPE_CHECKING:  # pragma: no cover
     from .render import RenderJob
@@ -192,10 +200,12 @@ class World:
     """
 
     def __init__(self, hierarchy: Hierarchy | None = None, config: WorldConfig | None = None,
-                 queries: QueryFunction | None = None):
+                 queries: QueryFunction | None = None, mapper: Mapper | None = None):
+        self._hierarchy_key: tuple[bool, tuple[str, ...] | None] | None = (True, None) if hierarchy is None else None
         self.hierarchy = hierarchy if hierarchy is not None else load_hierarchy()
         self.config = config if config is not None else WorldConfig()
         self.queries = queries
+        self.mapper = mapper
         cfg, h = self.config, self.hierarchy
         table = h.synsets
         n = len(table)
@@ -339,6 +349,28 @@ class World:
         mean = np.clip(mean, 0.02, 0.98)
         return expit(logit(mean) + cfg.difficulty_sigma * normal(cfg.seed, wid, TAG_DIFF)).astype(np.float32)
 
+    # ---------------------------------------------------------------- rebuilding in a worker
+    def spec(self) -> "WorldSpec | None":
+        """How another process rebuilds this world (``world_from_spec``), or None when it cannot:
+        its hierarchy did not come from ``load_hierarchy`` or its query function is not a
+        module-level function. A parallel worker then builds the world once and keeps it,
+        instead of unpickling its arrays with every chunk of synsets."""
+        if self._hierarchy_key is None:
+            names = tuple(self.hierarchy.subtree_names)
+            keys: list[tuple[str, ...] | None] = [names] + ([None] if set(names) == set(SUBTREE_ROOTS) else [])
+            found = [k for k in keys if load_hierarchy(k) is self.hierarchy]
+            self._hierarchy_key = (bool(found), found[0] if found else None)
+        ok, subtrees = self._hierarchy_key
+        q = self.queries
+        module_level = q is None or (getattr(q, "__qualname__", None) == getattr(q, "__name__", "")
+                                     and "<" not in getattr(q, "__qualname__", "<"))
+        return WorldSpec(subtrees, self.config, q) if ok and module_level else None
+
+    def __copy__(self) -> "World":
+        other = object.__new__(type(self))
+        other.__dict__.update(self.__dict__)
+        return other
+
     # ---------------------------------------------------------------- public API
     def with_search_config(self, **changes: Any) -> "World":
         """This world with other search assumptions (SEARCH_FIELDS), for sensitivity studies.
@@ -379,12 +411,12 @@ class World:
         return [as_query(q) for q in self.queries(wnid)]
 
     def _arrays(self, wnid: str, queries: Iterable[Query | str] | None, amount: float,
-                full: bool) -> dict[str, Any]:
+                full: bool, variants: bool = True) -> dict[str, Any]:
         self.hierarchy.check(wnid)
         if not np.isfinite(amount) or amount <= 0:
             raise UserError(f"amount must be a positive number, got {amount!r}")
         qs = self.queries_of(wnid) if queries is None else [as_query(q) for q in queries]
-        return self._search(wnid, qs, float(amount), full=full)
+        return self._search(wnid, qs, float(amount), full=full, variants=variants)
 
     def candidates(self, wnid: str, queries: Iterable[Any] | None = None,
                    amount: float = 1.0) -> pd.DataFrame:
@@ -394,38 +426,51 @@ class World:
         a = self._arrays(wnid, queries, amount, full=True)
         return self._frame(wnid, a)
 
-    def _frame(self, wnid: str, a: dict[str, Any]) -> pd.DataFrame:
+    def deduped_candidates(self, wnid: str, queries: Iterable[Any] | None = None,
+                           amount: float = 1.0) -> pd.DataFrame:
+        """``dedup(candidates(...))`` without building the rows dedup drops: the same frame."""
+        a = self._arrays(wnid, queries, amount, full=True)
+        return self._frame(wnid, a, keep=first_occurrences(a["web_image_id"]))
+
+    def _frame(self, wnid: str, a: dict[str, Any], keep: np.ndarray | None = None) -> pd.DataFrame:
+        """The candidates frame of _search's arrays; ``keep`` (sorted row positions) keeps only
+        those rows, with the codes and categories of the whole frame (as a row selection would)."""
         n = a["web_image_id"].size
         s_off = int(wnid[1:])
         texts = [q.text for q in a["queries"]]
         cats = list(dict.fromkeys(texts))
         qcode = np.array([cats.index(t) for t in texts], np.int32)[a["query"]] if n else np.empty(0, np.int32)
         true = a["true"]
-        uniq, inv = np.unique(true, return_inverse=True)
+        uniq = np.sort(pd.unique(true))  # np.unique(true, return_inverse=True), by hashing
+        inv = np.searchsorted(uniq, true)
         true_cats = [("" if t < 0 else self.synsets.index[t]) for t in uniq]
         if "" not in true_cats:
             true_cats, inv = [""] + true_cats, inv + 1
+        ids = (np.int64(s_off) << np.int64(32)) + np.arange(n, dtype=np.int64)
+        pick = (lambda x: x) if keep is None else (lambda x: x[keep])  # noqa: E731
+        m = n if keep is None else len(keep)
         return pd.DataFrame({
-            "candidate_id": (np.int64(s_off) << np.int64(32)) + np.arange(n, dtype=np.int64),
-            "wnid": pd.Categorical.from_codes(np.zeros(n, np.int8), categories=[wnid]),
-            "query": pd.Categorical.from_codes(qcode, categories=cats),
-            "engine": pd.Categorical.from_codes(a["engine"],
+            "candidate_id": pick(ids),
+            "wnid": pd.Categorical.from_codes(np.zeros(m, np.int8), categories=[wnid]),
+            "query": pd.Categorical.from_codes(pick(qcode), categories=cats),
+            "engine": pd.Categorical.from_codes(pick(a["engine"]),
                                                 categories=[e.name for e in self.config.engines]),
-            "rank": a["rank"] + np.int32(1),
-            "web_image_id": a["web_image_id"],
-            "variant": a["variant"],
-            "true_wnid": pd.Categorical.from_codes(inv.astype(np.int32), categories=true_cats),
-            "is_positive": a["is_positive"],
-            "similarity": a["similarity"],
-            "difficulty": a["difficulty"],
-            "language": pd.Categorical.from_codes(a["language"], categories=list(PAGE_LANGUAGES)),
-            "source": pd.Categorical.from_codes(a["source"], categories=list(SOURCES)),
+            "rank": pick(a["rank"]) + np.int32(1),
+            "web_image_id": pick(a["web_image_id"]),
+            "variant": pick(a["variant"]),
+            "true_wnid": pd.Categorical.from_codes(pick(inv.astype(np.int32)), categories=true_cats),
+            "is_positive": pick(a["is_positive"]),
+            "similarity": pick(a["similarity"]),
+            "difficulty": pick(a["difficulty"]),
+            "language": pd.Categorical.from_codes(pick(a["language"]), categories=list(PAGE_LANGUAGES)),
+            "source": pd.Categorical.from_codes(pick(a["source"]), categories=list(SOURCES)),
         })
 
     def _search(self, wnid: str, queries: Sequence[Query], amount: float,
-                full: bool = True) -> dict[str, Any]:
+                full: bool = True, variants: bool = True) -> dict[str, Any]:
         """Raw results of every (query, engine) for one synset, as arrays sorted by
-        (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them).
+        (query, engine, rank). ``full`` adds similarity and difficulty (the summary skips them);
+        ``variants=False`` skips which copy a result is (counter-based draws: nothing else changes).
         """
         cfg = self.config
         seed = cfg.seed
@@ -480,7 +525,9 @@ class World:
         wid = image_id(cpool[c], clang[c], j)
         # rank inside each (query, engine): relevance boost plus noise; drop any rounding excess
         score = np.log(boost[c]) + gumbel(ckey[c], j, TAG_RANK)
-        order = np.lexsort((-score, req))
+        # np.lexsort((-score, req)) as two stable sorts (the same permutation, faster)
+        order = np.argsort(-score, kind="stable")
+        order = order[np.argsort(req[order].astype(np.int32 if n_req >= (1 << 15) else np.int16), kind="stable")]
         c, j, req, wid = c[order], j[order], req[order], wid[order]
         rank = group_rank(req)
         keep = rank < caps[req % n_eng]
@@ -492,22 +539,23 @@ class World:
         inpool = h >= 0
         if inpool.any():
             true[inpool] = self._mixture_draw(h[inpool], uniform(seed, wid[inpool], TAG_MIXTURE))
-        # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
-        ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
-                         1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
-        variant = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
-
         out = {
             "query": (req // n_eng).astype(np.int32),
             "engine": (req % n_eng).astype(np.int8),
             "rank": rank.astype(np.int32),
             "web_image_id": wid,
-            "variant": variant,
+        }
+        if variants:
+            # altered copies: an image has 0-3 copies on the web; a result is the original or a copy
+            ncopy = np.where(uniform(seed, wid, TAG_COPIES) < cfg.copied_share,
+                             1 + np.floor(uniform(seed, wid, TAG_COPIES, 1) * cfg.max_copies), 0)
+            out["variant"] = np.floor(uniform(ckey[c], j, TAG_VARIANT) * (ncopy + 1)).astype(np.int16)
+        out.update({
             "true": true.astype(np.int32),
             "is_positive": self._is_descendant(s, true),
             "language": clang[c].astype(np.int8),
             "source": csrc[c],
-        }
+        })
         if full:
             out["similarity"] = self._similarity_to(s, true)
             out["difficulty"] = self._difficulty(true, wid)
@@ -520,20 +568,34 @@ class World:
         missing = {"candidate_id", "wnid", "web_image_id"} - set(candidates.columns)
         if missing:
             raise UserError(f"dedup needs the columns {sorted(missing)}")
-        ordered = candidates.sort_values("candidate_id", kind="stable")
-        keep = ~ordered.duplicated(subset=["wnid", "web_image_id"], keep="first")
-        return ordered[keep.to_numpy()].reset_index(drop=True)
+        ids = candidates["candidate_id"]
+        ordered = candidates if ids.is_monotonic_increasing else candidates.sort_values("candidate_id", kind="stable")
+        if ordered["wnid"].nunique(dropna=False) <= 1:  # one synset: first row of each web image
+            keep = np.zeros(len(ordered), bool)
+            keep[first_occurrences(ordered["web_image_id"].to_numpy())] = True
+        else:
+            keep = (~ordered.duplicated(subset=["wnid", "web_image_id"], keep="first")).to_numpy()
+        return ordered[keep].reset_index(drop=True)
 
     def collect_summary(self, wnids: Iterable[str],
                         queries_for: Callable[[str], Sequence[Any]] | None = None,
-                        amount: float = 1.0, progress: bool = True) -> pd.DataFrame:
-        """Per-synset counts of the raw collection, one synset at a time (never all rows)."""
-        rows = []
-        wnids = list(wnids)
-        for w in tqdm(wnids, desc="collecting candidates", disable=not progress):
+                        amount: float = 1.0, progress: bool = True,
+                        counts_only: bool = False) -> pd.DataFrame:
+        """Per-synset counts of the raw collection, one synset at a time (never all rows).
+        ``counts_only``: no duplicate counting (web.summarise_counts), for sensitivity studies."""
+        wnids = [self.hierarchy.check(w) for w in wnids]
+        big = len(wnids) * min(amount, 1.0) >= PARALLEL_MIN_SYNSETS  # else not worth starting workers
+        spec = self.spec() if self.mapper is not None and big else None
+        items = []
+        for w in wnids:
             qs = queries_for(w) if queries_for is not None else None
-            a = self._arrays(w, qs, amount, full=False)
-            rows.append({"wnid": w, **web.summarise(a)})
+            if spec is not None and qs is None:
+                qs = self.queries_of(w)  # here, once: a worker need not look translations up
+            items.append((self if spec is None else spec, w, qs, amount, counts_only))
+        if spec is None:
+            rows = [_summary_row(x) for x in tqdm(items, desc="collecting candidates", disable=not progress)]
+        else:
+            rows = self.mapper(_summary_row, items, desc="collecting candidates", progress=progress)
         out = pd.DataFrame(rows).set_index("wnid")
         out.insert(0, "subtree", self.synsets.loc[out.index, "subtree"])
         out.insert(1, "depth", self.synsets.loc[out.index, "depth"])
@@ -567,12 +629,62 @@ class World:
         return RenderJob(self.latent[i], float(self._diversity[i]), (seed, int(self._offsets[i]), wid),
                          int(variant), style, size, self.body_plan(true_wnid))
 
+    def render_size(self, true_wnid: str, web_image_id: int, variant: int = 0) -> tuple[int, int]:
+        """(width, height) of ``render(true_wnid, web_image_id, variant)`` at its default size,
+        without rendering (Table 1's image sizes need only these)."""
+        from .render import rendered_size
+
+        if true_wnid == "":
+            synset_key = JUNK_RENDER_INDEX
+        else:
+            synset_key = int(self._offsets[self._row[self.hierarchy.check(true_wnid)]])
+        seed, wid = self.config.seed, int(web_image_id)
+        return rendered_size((seed, synset_key, wid, 0), int(variant), (seed, synset_key, wid, int(variant)))
+
     def render(self, true_wnid: str, web_image_id: int, variant: int = 0, style: str = "web",
                size: tuple[int, int] | None = None):
         """Pixels of one web image (or an altered copy), rendered on demand via render.py."""
         from .render import render_job
 
         return render_job(self.render_job(true_wnid, web_image_id, variant, style, size))
+
+
+@dataclass(frozen=True)
+class WorldSpec:
+    """What rebuilds a World in another process: the subtrees given to load_hierarchy (None:
+    all 12), the configuration and the (module-level) query function."""
+
+    subtrees: tuple[str, ...] | None
+    config: WorldConfig
+    queries: QueryFunction | None = None
+
+
+@lru_cache(maxsize=2)
+def _built_world(subtrees: tuple[str, ...] | None, config: WorldConfig,
+                 queries: QueryFunction | None) -> World:
+    return World(load_hierarchy(subtrees), config, queries)
+
+
+def world_from_spec(spec: WorldSpec) -> World:
+    """The world a spec describes, built once per process (search assumptions, SEARCH_FIELDS,
+    are applied to a shallow copy: they need no rebuild)."""
+    defaults = WorldConfig()
+    build = dataclasses.replace(spec.config, **{f: getattr(defaults, f) for f in SEARCH_FIELDS})
+    world = _built_world(spec.subtrees, build, spec.queries)
+    changes = {f: getattr(spec.config, f) for f in SEARCH_FIELDS if getattr(spec.config, f) != getattr(build, f)}
+    return world.with_search_config(**changes) if changes else world
+
+
+def as_world(world: "World | WorldSpec") -> "World":
+    """A world, or the world a spec rebuilds (in a parallel worker)."""
+    return world_from_spec(world) if isinstance(world, WorldSpec) else world
+
+
+def _summary_row(item: tuple) -> dict[str, Any]:
+    """One synset's collect_summary row (module-level and pure: for the parallel map)."""
+    world, wnid, queries, amount, counts_only = item
+    a = as_world(world)._arrays(wnid, queries, amount, full=False, variants=not counts_only)
+    return {"wnid": wnid, **(web.summarise_counts(a) if counts_only else web.summarise(a))}
 
 
 @lru_cache(maxsize=100_000)

@@ -1306,6 +1306,27 @@ def render_job(job: RenderJob) -> Rendered:
                                mask=base.mask if same else None)
 
 
+def rendered_size(key: tuple[int, ...], variant: int = 0,
+                  variant_key: tuple[int, ...] | None = None) -> tuple[int, int]:
+    """(width, height) of the image render_scene / render_junk draw for ``key`` (default size)
+    and of its ``make_variant(image, variant, variant_key)`` copy, without drawing a pixel:
+    the same draws decide them."""
+    W, H = _draw_size(rng_from_key(key))
+    variant = int(variant)
+    if variant < 0:
+        raise UserError(f"variant must be >= 0, got {variant}")
+    if variant == 0:
+        return W, H
+    r = rng_from_key((*(key if variant_key is None else variant_key), 0x5A17, variant)).random(12)
+    c = (r[0:4] * 0.04 * np.array([W, H, W, H])).astype(int)
+    if r[4] < 0.7:
+        W, H = len(range(W)[c[0]:W - c[2]]), len(range(H)[c[1]:H - c[3]])
+    if r[5] < 0.8:
+        f = 0.5 + 0.75 * r[6]
+        W, H = max(16, round(W * f)), max(16, round(H * f))
+    return W, H
+
+
 def make_variant(image: np.ndarray, variant: int, key: tuple[int, ...]) -> np.ndarray:
     """A near duplicate of ``image`` (variant k > 0): a small crop, a resize, a slight colour
     shift and a JPEG re-encode, deterministic in (key, variant); variant 0 is the image itself.

@@ -33,6 +33,7 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 
 from ..errors import UserError
 from ..rng import gumbel, text_key, uniform
@@ -236,6 +237,16 @@ def zipf_index(u: np.ndarray, n: np.ndarray, alpha: float) -> np.ndarray:
     return np.minimum(np.floor(x).astype(np.int64), n.astype(np.int64) - 1)
 
 
+def first_occurrences(values: np.ndarray) -> np.ndarray:
+    """Sorted positions of the first occurrence of each distinct value (what
+    ``np.unique(values, return_index=True)[1]`` gives, sorted), by hashing instead of sorting."""
+    codes, _ = pd.factorize(values, sort=False)  # numbered by first appearance
+    if codes.size == 0:
+        return codes.astype(np.int64)
+    seen = np.maximum.accumulate(codes)
+    return np.flatnonzero(np.r_[True, codes[1:] > seen[:-1]])
+
+
 def group_rank(groups: np.ndarray) -> np.ndarray:
     """Position of each element within its run of equal (sorted) group values."""
     if groups.size == 0:
@@ -281,9 +292,7 @@ def sample_pools(keys: np.ndarray, sizes: np.ndarray, need: np.ndarray, alpha: f
             # previously selected first, then new draws in order; keep first occurrences
             all_c = np.concatenate([sel_c, c])
             all_j = np.concatenate([sel_j, j])
-            code = all_c * (1 << 31) + all_j
-            _, first = np.unique(code, return_index=True)
-            first.sort()
+            first = first_occurrences(all_c * (1 << 31) + all_j)
             all_c, all_j = all_c[first], all_j[first]
             order = np.argsort(all_c, kind="stable")
             all_c, all_j = all_c[order], all_j[order]
@@ -346,9 +355,13 @@ def summarise(arrays: dict[str, np.ndarray]) -> dict[str, float]:
     """Counts of one synset's raw results: rows, unique images, duplicates, positives."""
     wid, var, pos = arrays["web_image_id"], arrays["variant"], arrays["is_positive"]
     raw = int(wid.size)
-    uniq_ids, first = np.unique(wid, return_index=True)
-    uniq_pairs = n_unique_pairs(wid, var)
-    unique = int(uniq_ids.size)
+    first = first_occurrences(wid)
+    if raw and wid.min() >= 0 and wid.max() < (1 << 61) and var.min() >= 0 and var.max() < 4:
+        # (id, variant) packed into one int64 (ids use 61 bits), counted by hashing
+        uniq_pairs = first_occurrences(wid | (var.astype(np.int64) << np.int64(61))).size
+    else:
+        uniq_pairs = n_unique_pairs(wid, var)
+    unique = int(first.size)
     positives_unique = int(pos[first].sum()) if raw else 0
     return {
         "queries": len(arrays["queries"]),
@@ -360,6 +373,20 @@ def summarise(arrays: dict[str, np.ndarray]) -> dict[str, float]:
         "positives_unique": positives_unique,
         "raw_precision": float(pos.mean()) if raw else float("nan"),
         "unique_precision": positives_unique / unique if unique else float("nan"),
+        "junk_share": float((arrays["source"] == 3).mean()) if raw else float("nan"),
+    }
+
+
+def summarise_counts(arrays: dict[str, np.ndarray]) -> dict[str, float]:
+    """The counts of ``summarise`` that need no duplicate counting (raw results, positives,
+    raw precision, junk share): all a sensitivity study of the raw precision reads."""
+    pos = arrays["is_positive"]
+    raw = int(pos.size)
+    return {
+        "queries": len(arrays["queries"]),
+        "raw": raw,
+        "positives_raw": int(pos.sum()),
+        "raw_precision": float(pos.mean()) if raw else float("nan"),
         "junk_share": float((arrays["source"] == 3).mean()) if raw else float("nan"),
     }
 
