@@ -15,7 +15,9 @@ For each stage it counts the uniforms drawn (counter-based rng.uniform/normal/gu
 world; numpy Generator.random of the workers) and then times drawing as many with
 ``imagenet_repro.rng.uniform`` and with ``numpy.random.Generator.random``: the ratio
 stage time / draw time says how far a stage is from the bound its randomness sets, on any
-machine. Prints numbers, writes nothing (besides the package's own .cache).
+machine. The stages run in this one process (the notebooks spread the collection, the
+cleaning and the Dawid-Skene fits over the cores; the draw counts need one process), so the
+times are one core's. Prints numbers, writes nothing (besides the package's own .cache).
 
     .venv/bin/python benchmarks/statistical_pipeline.py [--synsets N] [--cold] [--skip cleaning,baselines]
 """
@@ -23,6 +25,7 @@ machine. Prints numbers, writes nothing (besides the package's own .cache).
 from __future__ import annotations
 
 import argparse
+import os
 import time
 from contextlib import contextmanager
 
@@ -36,6 +39,7 @@ from imagenet_repro.config import get_scale
 from imagenet_repro.crowd import pipeline as P
 from imagenet_repro.crowd import workers as W
 from imagenet_repro.hierarchy import load_hierarchy
+from imagenet_repro.parallel import WORKERS_ENV
 from imagenet_repro.world import model as M
 from imagenet_repro.world import web
 
@@ -112,12 +116,14 @@ def main() -> None:
     ap.add_argument("--skip", default="", help=f"comma-separated stages to skip ({', '.join(STAGES)})")
     args = ap.parse_args()
     skip = {s.strip() for s in args.skip.split(",") if s.strip()}
+    os.environ[WORKERS_ENV] = "1"  # one process: every draw is counted here
     S = get_scale("paper")
     seed, amount = 2009, S.candidates_per_synset
 
     t0 = time.perf_counter()
     H = load_hierarchy(S.subtrees)
     world = simulated_web(H, seed=seed)
+    world.mapper = None  # search here, not in worker processes
     wnids = P.select_synsets(H.synsets, S.max_synsets_per_subtree, seed)
     if args.synsets:
         wnids = wnids[:: max(1, len(wnids) // args.synsets)][: args.synsets]

@@ -35,9 +35,9 @@ CALLER_CWD_ENV = "IMAGENET_REPRO_CALLER_CWD"  # set by run_all.sh before it chan
 # Seconds per notebook measured on the 2-core development machine (warm environment), for
 # the estimate of the time left before this machine has timings of its own in the manifest.
 REFERENCE_SECONDS: dict[str, dict[str, float]] = {
-    "ci": {"00": 10, "01": 50, "02": 25, "03": 20, "99": 2},
-    "default": {"00": 10, "01": 150, "02": 170, "03": 25, "99": 2},
-    "paper": {"00": 14, "01": 300, "02": 600, "03": 55, "99": 2},
+    "ci": {"00": 10, "01": 42, "02": 28, "03": 22, "99": 2},
+    "default": {"00": 9, "01": 81, "02": 91, "03": 26, "99": 2},
+    "paper": {"00": 9, "01": 85, "02": 151, "03": 42, "99": 2},
 }
 
 
