@@ -250,6 +250,7 @@ def execute(book: Path, out_dir: Path, parameters: dict[str, Any], progress: boo
                             engine_name=_step_engine(book.stem, progress),
                             kernel_manager_class=_ipc_kernel_manager())
     except KeyboardInterrupt as exc:
+        _quiet_teardown()
         _set_aside(partial, interrupted, final)
         mark_notebook(results_dir, book.stem, "interrupted")
         raise NotebookInterrupted(book.stem, str(exc) or "SIGINT", time.perf_counter() - t0) from None
@@ -260,6 +261,18 @@ def execute(book: Path, out_dir: Path, parameters: dict[str, Any], progress: boo
         raise NotebookFailed(book.stem, cell, error) from None
     os.replace(partial, final)
     return final
+
+
+def _quiet_teardown() -> None:
+    """After an interrupt the kernel is shut down under a cell still waiting for its reply;
+    nbclient then logs "Kernel died" and asyncio a never-retrieved DeadKernelError, possibly after
+    our one line. Both are the interrupt itself, so they are silenced and collected now."""
+    import gc
+    import logging
+
+    for name in ("papermill", "traitlets", "asyncio", "nbclient"):
+        logging.getLogger(name).setLevel(logging.CRITICAL + 1)
+    gc.collect()
 
 
 def _set_aside(partial: Path, target: Path, final: Path) -> None:

@@ -182,6 +182,7 @@ nb.out.finish()""" % str(d))])
     assert proc.returncode == 143, (out, err)
     last = [line for line in err.splitlines() if line.strip()][-1]
     assert last.startswith("interrupted (SIGTERM): notebook 00_slow stopped after") and "--only 00" in last
+    assert "Traceback" not in err and "Kernel died" not in err, err  # the teardown is the interrupt, not news
     nbdir = res / "notebooks"
     assert sorted(p.name for p in nbdir.iterdir()) == ["00_slow.interrupted.ipynb"]  # nothing hidden, nothing whole
     entry = json.loads((res / "manifest.json").read_text())["notebooks"]["00_slow"]
