@@ -161,6 +161,8 @@ def judge(c: Claim) -> str:
     if c.direction == "info" or c.paper is None:
         return INFO
     p, r = _as_float(c.paper), _as_float(c.reproduced)
+    if p is not None and isinstance(c.reproduced, float) and math.isnan(c.reproduced):
+        return TOO_FEW  # no value measured (e.g. no height with enough synsets): nothing to judge
     if p is None or r is None:
         if c.min_n is not None and (c.n is None or c.n < c.min_n):
             return TOO_FEW

@@ -26,6 +26,8 @@ def test_judge_directions_and_tolerances():
     assert c(paper=0.07, reproduced=0.17, tolerance=0.05, fitted=True).verdict == R.FITTED_MISSES
     assert c(paper=None, reproduced=0.06, direction="info", fitted=True).verdict == R.INFO
     assert c(paper="Y", reproduced="y", direction="==").verdict == R.REPRODUCED
+    assert c(paper=0.8, reproduced=float("nan"), direction=">=").verdict == R.TOO_FEW  # nothing measured
+    assert c(paper=0.0, reproduced=float("nan"), direction="approx").verdict == R.TOO_FEW
     with pytest.raises(UserError, match="mode"):
         c(paper=1, reproduced=1, mode="guessed")
 
