@@ -77,6 +77,37 @@ def test_features_through_every_backend_give_the_same_bytes(cluster):
     assert len(set(digests)) == 1, digests
 
 
+def test_topic_models_through_every_backend_give_the_same_boxes(cluster):
+    """Sec 4.3's per-category HDPs and box search (localization.localize) on planted images."""
+    from imagenet_repro.localization.pipeline import LocalizationConfig, LocalizationData, localize
+    from imagenet_repro.localization.topics import ImageWords, LocalizationParams
+
+    r = np.random.default_rng(5)
+    gx, gy = np.meshgrid(np.arange(4, 96, 8), np.arange(4, 80, 8))
+    xy = np.stack([gx.ravel(), gy.ravel()], 1).astype(float)
+    docs, category = [], []
+    for c in ["", "n1", "n2", "n3"]:
+        for i in range(8):
+            words = r.integers(20, 50, len(xy))
+            x0, y0 = r.integers(0, 50), r.integers(0, 40)
+            inside = (xy[:, 0] >= x0) & (xy[:, 0] < x0 + 40) & (xy[:, 1] >= y0) & (xy[:, 1] < y0 + 30)
+            base = {"": 40, "n1": 0, "n2": 6, "n3": 12}[c]
+            words[inside] = r.integers(base, base + 6, inside.sum())
+            docs.append(ImageWords(words=words, xy=xy, size=(96, 80), image_id=f"{c}/{i}"))
+            category.append(c)
+    data = LocalizationData([(c, i, 0, "web") for i, c in enumerate(category)], np.array(category, dtype=object),
+                            docs, 50, None)
+    cfg = LocalizationConfig(images_per_category=8, background_images=8, vocabulary=50,
+                             params=LocalizationParams(iterations=20, cell=8, seed=1))
+    runs = [localize(data, cfg, progress=False, parallel=p) for p in
+            (ParallelConfig("serial"), ParallelConfig("local", 2, min_items=1),
+             ParallelConfig("dask", None, cluster.scheduler_address, min_items=1))]
+    assert list(runs[0].boxes) == ["n1", "n2", "n3"]
+    for run in runs[1:]:
+        assert all(np.array_equal(run.boxes[c], runs[0].boxes[c]) for c in runs[0].boxes)
+        assert all(np.array_equal(run.sizes[c], runs[0].sizes[c]) for c in runs[0].boxes)
+
+
 def test_scheduler_addresses_are_checked(cluster):
     assert check_scheduler(cluster.scheduler_address) == cluster.scheduler_address
     with pytest.raises(UserError, match="expected tcp://HOST:PORT"):

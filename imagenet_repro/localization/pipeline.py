@@ -11,7 +11,7 @@ functions receive only words, positions and image sizes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Sequence
 
 import numpy as np
@@ -20,12 +20,14 @@ import pandas as pd
 from .. import paper
 from ..errors import UserError
 from ..features import FeatureSpec, ImageFeatures, SiftParams, WorldImages, compute_features, learn_vocabulary
+from ..parallel import ParallelConfig, parallel_config, parallel_map
 from ..rng import rng
 from ..sources.simulated import SYNTHETIC_ID_BASE
 from .boxes import evaluate_boxes
 from .clusters import BoxClusters, ViewAgreement, box_crops, cluster_boxes, view_agreement
 from .topics import ImageWords, LocalizationParams, fit_topic_model, localize_category
 
+MIN_PARALLEL_CATEGORIES = 8  # a category's HDP takes seconds: fewer run in this process (no start-up)
 BACKGROUND_JUNK_SHARE = 1 / 8  # of the background images: junk web images (pages, patterns, clutter)
 
 
@@ -104,18 +106,34 @@ class LocalizationRun:
     seconds: dict[str, float]
 
 
-def localize(data: LocalizationData, cfg: LocalizationConfig, progress: bool = True) -> LocalizationRun:
-    """One HDP for the background, one per category, one box per image."""
-    from tqdm import tqdm
+class _CategoryJob:
+    """One category's topic model and boxes against a trained background (picklable, for
+    parallel_map: the HDP's seed comes from the category's key, so any process gives the same)."""
 
+    def __init__(self, background: Any, params: Any, vocabulary: int) -> None:
+        self.background, self.params, self.vocabulary = background, params, vocabulary
+
+    def __call__(self, job: tuple[str, list[ImageWords]]) -> Any:
+        c, docs = job
+        return localize_category(docs, self.background, self.params, vocab_size=self.vocabulary, key=c)
+
+
+def localize(data: LocalizationData, cfg: LocalizationConfig, progress: bool = True,
+             parallel: ParallelConfig | None = None) -> LocalizationRun:
+    """One HDP for the background, one per category (through the parallel map), one box per image."""
     bg_docs = [d for d, c in zip(data.docs, data.category) if c == ""]
     background = fit_topic_model(bg_docs, data.vocabulary, cfg.params, key="background")
     cats = list(dict.fromkeys(c for c in data.category if c))
+    index = {c: np.flatnonzero(data.category == c) for c in cats}
+    results = parallel_map(_CategoryJob(background, cfg.params, data.vocabulary),
+                           [(c, [data.docs[i] for i in index[c]]) for c in cats],
+                           desc="Sec 4.3: topic models and boxes (categories)", progress=progress,
+                           config=parallel or replace(parallel_config(), min_items=MIN_PARALLEL_CATEGORIES),
+                           chunk_size=1)
     boxes, sizes, items, seconds = {}, {}, {}, {"background": background.seconds}
-    for c in tqdm(cats, desc="Sec 4.3: topic models and boxes", unit="category", disable=not progress):
-        idx = np.flatnonzero(data.category == c)
+    for c, res in zip(cats, results):
+        idx = index[c]
         docs = [data.docs[i] for i in idx]
-        res = localize_category(docs, background, cfg.params, vocab_size=data.vocabulary, key=c)
         boxes[c] = res.boxes
         sizes[c] = np.array([d.size for d in docs], np.int64)
         items[c] = [data.items[i] for i in idx]
