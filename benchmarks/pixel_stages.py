@@ -3,9 +3,11 @@
     .venv/bin/python benchmarks/pixel_stages.py [--images 200] [--workers 2]
 
 Prints ratios that mean something on any machine: images rendered, tiny images made, SIFT
-described and perceptually hashed per second per core; the speed-up of parallel_map from 1 to
-N local workers (and its efficiency); and, from the per-image costs, how long each stage would
-take at 50M images on W workers (the estimate ARCHITECTURE.md quotes).
+described, perceptually hashed and turned into visual words per second per core; exact
+nearest-neighbour search of tiny images against the SGEMM peak of the same run; the speed-up
+of parallel_map from 1 to N local workers (and its efficiency); and, from the per-image costs,
+how long each stage would take at 50M images on W workers (the estimate ARCHITECTURE.md
+quotes). All on one BLAS thread per process, as inside the parallel map's workers.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ import time  # noqa: E402
 
 import numpy as np  # noqa: E402
 
-from imagenet_repro.features import SiftParams, sift_descriptors, tiny_image  # noqa: E402
+from imagenet_repro.features import (SiftParams, knn, learn_vocabulary, sift_descriptors,  # noqa: E402
+                                     tiny_image, tiny_vectors)
 from imagenet_repro.features.phash import phash64  # noqa: E402
 from imagenet_repro.hierarchy import load_hierarchy  # noqa: E402
 from imagenet_repro.parallel import ParallelConfig, parallel_map  # noqa: E402
@@ -53,6 +56,12 @@ def main() -> None:
         for im in images:
             fn(im)
         costs[name] = (time.perf_counter() - t0) / len(images)
+    desc = [sift_descriptors(im, SiftParams())[0] for im in images]
+    vocab = learn_vocabulary(np.concatenate(desc), 1000, seed=0)
+    t0 = time.perf_counter()
+    for d in desc:
+        vocab.assign(d)
+    costs["visual words (1,000-word vocabulary)"] = (time.perf_counter() - t0) / len(images)
     print(f"one core, {len(images)} images (load {os.getloadavg()[0]:.1f}):")
     for name, c in costs.items():
         print(f"  {name:40s} {1000 * c:7.2f} ms/image  {1 / c:8.1f} images/s/core")
@@ -69,11 +78,32 @@ def main() -> None:
     print(f"parallel_map rendering: 1 worker {t1 - t0:.1f} s, {args.workers} workers {t2 - t1:.1f} s: "
           f"speed-up {speedup:.2f}x, efficiency {speedup / args.workers:.0%}")
 
-    per_image = sum(costs.values())
-    print("\nestimate at 50M images (render + tiny + hash + SIFT per image, perfect scaling x efficiency):")
-    for w in (2, 16, 64, 256):
-        hours = 50e6 * per_image / (w * min(1.0, speedup / args.workers)) / 3600
-        print(f"  {w:4d} workers: {hours:8.1f} h")
+    g = np.random.default_rng(0)
+    n = 1536
+    a, b = g.standard_normal((n, n), dtype=np.float32), g.standard_normal((n, n), dtype=np.float32)
+    t0 = time.perf_counter()
+    for _ in range(3):
+        a @ b
+    peak = 3 * 2 * n ** 3 / (time.perf_counter() - t0)
+    tiny = tiny_vectors(np.stack([tiny_image(im) for im in images]))
+    base = np.concatenate([tiny] * (20000 // len(tiny) + 1))[:20000]
+    base = base + g.normal(0, 1e-3, base.shape).astype(np.float32)
+    q = tiny[:200]
+    t0 = time.perf_counter()
+    knn(q, base, 100)
+    t = time.perf_counter() - t0
+    rate = 2.0 * len(q) * len(base) * base.shape[1] / t
+    print(f"\nexact kNN of tiny images (d=3072, k=100, one thread): {rate / 1e9:.1f} GFLOP/s = "
+          f"{rate / peak:.0%} of this run's SGEMM peak ({peak / 1e9:.1f} GFLOP/s)")
+
+    eff = min(1.0, speedup / args.workers)
+    print(f"\nestimate at 50M images on W workers (the per-image costs above, scaling x {eff:.2f}):")
+    print(f"  {'stage':40s}" + "".join(f"{w:>10d} w" for w in (2, 16, 64, 256)))
+    for name, c in costs.items():
+        print(f"  {name:40s}" + "".join(f"{50e6 * c / (w * eff) / 3600:>10.1f} h" for w in (2, 16, 64, 256)))
+    per_query = 2.0 * 50e6 * 3072 / rate  # one query image against 50M tiny images
+    print(f"  {'kNN: 1,000 test images vs 50M tiny':40s}"
+          + "".join(f"{1000 * per_query / (w * eff) / 3600:>10.1f} h" for w in (2, 16, 64, 256)))
 
 
 if __name__ == "__main__":
