@@ -31,24 +31,23 @@ def _votes(path: Path, params: dict[str, Any]) -> str:
     return msg
 
 
-def _imagenet(path: Path, params: dict[str, Any]) -> str:
-    from .sources import ImageNetFolder
-
-    src = ImageNetFolder(path)
-    msg = f"{src.n_images:,} images in {len(src.synsets()):,} synset folders"
+def _folder(src: Any, what: str) -> str:
+    msg = f"{src.n_images:,} images {what.format(len(src.synsets()))}"
     if src.skipped:
         msg += f"; {len(src.skipped)} file(s) or folder(s) will be skipped and listed"
     return msg
+
+
+def _imagenet(path: Path, params: dict[str, Any]) -> str:
+    from .sources import ImageNetFolder
+
+    return _folder(ImageNetFolder(path), "in {:,} synset folders")
 
 
 def _caltech(path: Path, params: dict[str, Any]) -> str:
     from .sources import CaltechFolder
 
-    src = CaltechFolder(path)
-    msg = f"{src.n_images:,} images of {len(src.synsets()):,} mapped classes"
-    if src.skipped:
-        msg += f"; {len(src.skipped)} file(s) or folder(s) will be skipped and listed"
-    return msg
+    return _folder(CaltechFolder(path), "of {:,} mapped classes")
 
 
 def _counts(path: Path, params: dict[str, Any]) -> str:

@@ -15,6 +15,7 @@ from PIL import Image
 
 from imagenet_repro.config import PROJECT_ROOT
 from imagenet_repro.errors import InputDataError, UserError
+from imagenet_repro.inputs import VALIDATORS
 from imagenet_repro.sources import (CaltechFolder, ImageNetFolder, ImageSkipped, SimulatedSource,
                                     decode_image, read_caltech_mapping, try_decode)
 from imagenet_repro.sources.folders import CALTECH_MAPPING
@@ -117,6 +118,15 @@ def test_caltech_folder_maps_class_names_to_wnids(imagenet_samples, tmp_path):
     with pytest.raises(UserError, match=r"nothing usable \(4 item\(s\) skipped\)") as e:
         CaltechFolder(root, mapping={"ak47": "n02691156"})
     assert str(e.value).count("unmapped-class") == 4  # every folder listed at once
+    assert VALIDATORS["caltech_root"](root, {}) == ("4 images of 3 mapped classes; "
+                                                    "1 file(s) or folder(s) will be skipped and listed")
+    net = tmp_path / "imagenet"
+    (net / "cats").mkdir(parents=True)
+    (net / "n02084071").mkdir()
+    for k in range(2):
+        shutil.copy(imagenet_samples[k][0], net / "n02084071" / f"n02084071_{k}.JPEG")
+    assert VALIDATORS["imagenet_root"](net, {}) == ("2 images in 1 synset folders; "
+                                                    "1 file(s) or folder(s) will be skipped and listed")
 
 
 def test_caltech_table_covers_the_papers_fig8_categories():
