@@ -1,7 +1,8 @@
 """One parallel map for every pixel stage: local processes by default, dask.distributed on a cluster.
 
-Why one: rendering, tiny images, SIFT, visual words and topic-model inference are all "the same
-pure function over many images"; the backend is the user's choice, never the stage's. The
+Why one: rendering, tiny images, SIFT, perceptual hashes and the per-category topic models are
+all "the same pure function over many items"; the backend is the user's choice, never the
+stage's. (Visual words are one BLAS product in the calling process: nothing to distribute.) The
 results are the same bytes whichever backend and however many workers, because
 
 - ``fn`` is a module-level, pure function of its item (every random draw inside it comes from
