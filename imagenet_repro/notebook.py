@@ -19,9 +19,11 @@ from typing import Any, MutableMapping
 
 from .config import PROJECT_ROOT, Scale, get_scale
 from .errors import UserError
+from .inputs import VALIDATORS
 from .results import ResultWriter
 
 NOTEBOOK_DIR = PROJECT_ROOT / "notebooks"
+USER_INPUTS = (*VALIDATORS, "truth_csv")  # parameters naming the user's files and folders
 
 
 # The annotations a parameter may carry (papermill reads types only from annotations).
@@ -213,4 +215,7 @@ def setup(name: str, namespace: MutableMapping[str, Any], notebook_dir: Path = N
     results_dir = resolve_path(params["results_dir"])
     out = ResultWriter(name, parameters=params, results_dir=results_dir, seed=params["seed"])
     out.parameters_from_scale = tuple(filled)
+    for n in USER_INPUTS:  # the user's files and folders: their hashes go into the manifest
+        if params.get(n):
+            out.input(resolve_path(params[n]))
     return Notebook(name, scale, int(params["seed"]), results_dir, params, out, tuple(filled))

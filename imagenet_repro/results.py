@@ -94,6 +94,21 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+def folder_fingerprint(folder: Path) -> str:
+    """SHA-256 of a folder's listing: every file's relative path and size, sorted. A fingerprint,
+    not a content hash: hashing every photo of an ImageNet folder would read ~150 GB."""
+    h = hashlib.sha256()
+    root = Path(folder)
+    files = []
+    for dirpath, _, names in os.walk(root):
+        for n in names:
+            p = Path(dirpath) / n
+            files.append((p.relative_to(root).as_posix(), p.stat().st_size))
+    for rel, size in sorted(files):
+        h.update(f"{rel}\t{size}\n".encode())
+    return h.hexdigest()
+
+
 # ---------------------------------------------------------------- claims
 
 @dataclass
@@ -297,8 +312,12 @@ class ResultWriter:
 
     # -- inputs and outputs
     def input(self, path: Path | str) -> Path:
-        """Record an input file (its SHA-256 goes into the manifest)."""
+        """Record an input file (its SHA-256 goes into the manifest) or folder (key ending in
+        "/", the SHA-256 of its listing: ``folder_fingerprint``)."""
         p = Path(path)
+        if p.is_dir():
+            self.inputs[_rel(p, PROJECT_ROOT).rstrip("/") + "/"] = folder_fingerprint(p)
+            return p
         if not p.is_file():
             raise UserError(f"{self.notebook}: input file {p} does not exist")
         self.inputs[_rel(p, PROJECT_ROOT)] = sha256(p)

@@ -1,11 +1,7 @@
 """Image sources: real photographs (the ImageNet sample JPEGs that the foolbox wheel ships),
 a folder of deliberately broken files, the Caltech table, and the simulated world."""
 
-import re
 import shutil
-import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -13,49 +9,12 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from imagenet_repro.config import PROJECT_ROOT
 from imagenet_repro.errors import InputDataError, UserError
 from imagenet_repro.inputs import VALIDATORS
 from imagenet_repro.sources import (CaltechFolder, ImageNetFolder, ImageSkipped, SimulatedSource,
                                     decode_image, read_caltech_mapping, try_decode)
 from imagenet_repro.sources.folders import CALTECH_MAPPING
 from imagenet_repro.sources.simulated import SYNTHETIC_ID_BASE, parse_image_id
-
-FOOLBOX_VERSION = "3.3.4"  # its wheel holds 20 ImageNet validation photos in foolbox/data/
-SAMPLE_RE = re.compile(r"^foolbox/data/imagenet_(\d+)_(\d+)\.jpg$")
-
-
-@pytest.fixture(scope="session")
-def imagenet_samples(tmp_path_factory) -> list[tuple[Path, int]]:
-    """(photo, ImageNet-1k class index) of foolbox's samples; the wheel is downloaded once
-    into .cache/ with pip (no install), skipped only when the package index is unreachable."""
-    cache = PROJECT_ROOT / ".cache" / "test_downloads"
-    cache.mkdir(parents=True, exist_ok=True)
-    wheel = next(iter(sorted(cache.glob(f"foolbox-{FOOLBOX_VERSION}-*.whl"))), None)
-    if wheel is None:
-        try:
-            proc = subprocess.run(
-                [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "--disable-pip-version-check",
-                 "-d", str(cache), f"foolbox=={FOOLBOX_VERSION}"],
-                capture_output=True, text=True, timeout=240)
-            err = proc.stderr.strip()[-300:]
-        except subprocess.TimeoutExpired:
-            err = "timed out"
-        wheel = next(iter(sorted(cache.glob(f"foolbox-{FOOLBOX_VERSION}-*.whl"))), None)
-        if wheel is None:
-            pytest.skip(f"offline: cannot download the foolbox {FOOLBOX_VERSION} wheel for its "
-                        f"ImageNet sample photos ({err})")
-    out = tmp_path_factory.mktemp("foolbox_samples")
-    samples = []
-    with zipfile.ZipFile(wheel) as z:
-        for name in sorted(z.namelist()):
-            m = SAMPLE_RE.match(name)
-            if m:
-                target = out / Path(name).name
-                target.write_bytes(z.read(name))
-                samples.append((target, int(m.group(2))))
-    assert len(samples) == 20
-    return samples
 
 
 def _wnid_of_class(index: int) -> str:

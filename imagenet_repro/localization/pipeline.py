@@ -220,6 +220,13 @@ def sample_boxes(world: Any, run: LocalizationRun, truth: dict[str, tuple[np.nda
 
 # ---------------------------------------------------------------- real photos with PASCAL-VOC boxes
 
+def _lemma(wnid: str) -> str:
+    """A synset's first lemma, as the simulated tables name categories."""
+    from ..wordnet import synset
+
+    return synset(wnid).lemmas()[0].name().replace("_", " ")
+
+
 @dataclass
 class RealLocalization:
     """Real mode: boxes of the photos of each synset that has box files, scored against them."""
@@ -271,5 +278,6 @@ def real_localization(source: Any, cfg: LocalizationConfig, names: dict[str, str
         ids = [it[0] for it in run.items[c]]
         t = np.array([source.boxes(i)[0] for i in ids], np.int64)  # the first box of each photo
         truth[c] = t
-        rows.append({"wnid": c, "name": (names or {}).get(c, c), **evaluate_boxes(run.boxes[c], t, run.sizes[c])})
+        rows.append({"wnid": c, "name": (names or {}).get(c) or _lemma(c),
+                     **evaluate_boxes(run.boxes[c], t, run.sizes[c])})
     return RealLocalization(pd.DataFrame(rows), run, truth, source.skipped_frame())

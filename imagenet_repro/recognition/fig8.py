@@ -601,16 +601,19 @@ def real_data(imagenet: Any, caltech: Any, hierarchy: Any, categories: dict[str,
     ``subtree`` are the classes), ``caltech`` (CaltechFolder: the test images of the
     categories it has), ``candidates`` (optional ImageNetFolder of raw search results: the
     noisy set). At most ``max_per_synset`` images per synset (a seeded sample)."""
-    members = set(hierarchy.subtree(subtree))
     classes = [w for w in hierarchy.subtree(subtree) if w in set(imagenet.synsets())
                or (candidates is not None and w in set(candidates.synsets()))]
     if not classes:
         raise UserError(f"the ImageNet folder {getattr(imagenet, 'root', '')} has no synset of the {subtree} subtree")
-    cats = {w: l for w, l in categories.items() if w in set(caltech.synsets())}
-    cats = {w: l for w, l in cats.items() if any(c in members for c in hierarchy.descendants(w))}
+    tested = {w: l for w, l in categories.items() if w in set(caltech.synsets())}
+    trained = set(classes)  # a category needs a training synset in its subtree, else no score can rank it
+    cats = {w: l for w, l in tested.items() if any(c in trained for c in hierarchy.descendants(w))}
+    untrained = [tested[w] for w in tested if w not in cats]
     if len(cats) < 2:
-        raise UserError(f"the Caltech folder {getattr(caltech, 'root', '')} has images of {len(cats)} of the Fig 8 "
-                        "categories; the ROCs need at least two")
+        raise UserError(f"the Caltech folder {getattr(caltech, 'root', '')} has images of {len(tested)} of the Fig 8 "
+                        f"categories, {len(cats)} of them with training photos in the ImageNet folder (a synset "
+                        f"of the category's {subtree} subtree)"
+                        + (f"; none for {', '.join(untrained)}" if untrained else "") + "; the ROCs need at least two")
     col = {w: j for j, w in enumerate(classes)}
     rows, items = [], []
     for src, tag, accepted in ((imagenet, "imagenet", True), (candidates, "candidates", False)):
@@ -647,7 +650,8 @@ def real_data(imagenet: Any, caltech: Any, hierarchy: Any, categories: dict[str,
                              name="fig8-real-caltech", progress=progress, desc=f"Fig 8 test: {len(test):,} photos")
     data = Fig8Data("real", classes, cats, subtree_matrix(hierarchy, list(cats), classes), rows_df, tiny, sift, test,
                     feats, notes={"imagenet": str(getattr(imagenet, "root", "")),
-                                  "caltech": str(getattr(caltech, "root", ""))})
+                                  "caltech": str(getattr(caltech, "root", "")),
+                                  "categories without training photos (dropped)": ", ".join(untrained) or "none"})
     return dedup_test_set(data, cfg.dedup_threshold)
 
 
