@@ -64,12 +64,17 @@ def test_notebooks_03_to_07_on_folders_of_real_photos(folders, ci_results, tmp_p
     shutil.copytree(ci_results, res)  # notebooks 00-02 as a ci run wrote them
     proc = subprocess.run(["bash", str(ROOT / "run_all.sh"), "--scale", "ci", "--no-progress",
                            "--only", "03,04,05,06,07,99", "--results-dir", str(res),
-                           "-p", "imagenet_root", str(imagenet), "-p", "caltech_root", str(caltech)],
+                           "-p", "imagenet_root", str(imagenet), "-p", "caltech_root", str(caltech),
+                           "-p", "candidates_root", str(imagenet), "-p", "fig1_from_subtree", "yes"],
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"checked -p imagenet_root {imagenet}: 160 images in 20 synset folders" in proc.stdout
     assert f"checked -p caltech_root {caltech}: 40 images of 4 mapped classes" in proc.stdout
 
+    fig1 = pd.read_csv(res / "tables" / "fig1_images_real.csv")
+    # Fig 1 (03): mammal's branch has no photo of its own; fig1_from_subtree draws from the dogs
+    mammal = fig1[fig1["wnid"] == "n01861778"]["image_id"]
+    assert len(mammal) == 9 and mammal.str.split("/").str[0].isin({"n02108422", "n02110341", "n02090827"}).all()
     claims = {c["id"]: c for f in (res / "claims").glob("0[3-7]*.json") for c in json.loads(f.read_text())}
     # Fig 5 (04): each folder's synsets at an equal number of images, sizes measured
     sizes = pd.read_csv(res / "tables" / "fig5_real_average_sizes.csv")
@@ -81,6 +86,7 @@ def test_notebooks_03_to_07_on_folders_of_real_photos(folders, ci_results, tmp_p
     assert list(auc.index) == ["dog", "greyhound", "mean"]
     assert ((auc >= 0) & (auc <= 1)).all().all()
     assert claims["fig8.real.mean_auc.nbnn"]["mode"] == "real"
+    assert "NN-voting + noisy ImageNet" in auc.columns  # the candidates folder is the noisy set
     # Fig 9 (06): the three mammal synsets with at least fig9_min_images (3 at ci) photos
     assert claims["fig9_real_mammal.synsets"]["reproduced"] == 3
     assert claims["fig9_real_mammal.treemax_at_or_above"]["verdict"] == "info: too few"  # one height only
