@@ -22,6 +22,7 @@ import pandas as pd
 from . import paper
 from .errors import UserError
 from .rng import rng
+from .wordnet import lemma as get_lemma
 from .wordnet import synset as get_synset
 from .wordnet import wnid as get_wnid
 from .wordnet import wordnet
@@ -207,7 +208,7 @@ def load_hierarchy(subtrees: tuple[str, ...] | None = None) -> Hierarchy:
             children[w] = tuple(get_wnid(c) for c in ch[s])
             parents[w] = tuple(get_wnid(p) for p in pa[s])
             rows.append({
-                "wnid": w, "name": s.name(), "lemma": s.lemmas()[0].name().replace("_", " "),
+                "wnid": w, "name": s.name(), "lemma": get_lemma(s),
                 "subtree": name, "depth": depth[s], "height": height[s],
                 "is_leaf": not ch[s], "n_parents": len(pa[s]), "gloss": s.definition(),
             })

@@ -192,6 +192,11 @@ def wnid(synset: "Synset") -> str:
     return f"{synset.pos()}{synset.offset():08d}"
 
 
+def lemma(synset: "Synset") -> str:
+    """The synset's first lemma in words ("Labrador retriever"): how tables name a synset."""
+    return synset.lemmas()[0].name().replace("_", " ")
+
+
 def synset(wnid_or_name: str) -> "Synset":
     """The synset of a wnid ('n02084071') or a synset name ('dog.n.01')."""
     wn = wordnet()

@@ -23,6 +23,7 @@ from ..features import FeatureSpec, ImageFeatures, SiftParams, WorldImages, comp
 from ..parallel import ParallelConfig, parallel_config, parallel_map
 from ..rng import rng
 from ..sources.simulated import SYNTHETIC_ID_BASE
+from ..wordnet import lemma, synset
 from .boxes import evaluate_boxes
 from .clusters import BoxClusters, ViewAgreement, box_crops, cluster_boxes, view_agreement
 from .topics import ImageWords, LocalizationParams, fit_topic_model, localize_category
@@ -125,18 +126,16 @@ def localize(data: LocalizationData, cfg: LocalizationConfig, progress: bool = T
     background = fit_topic_model(bg_docs, data.vocabulary, cfg.params, key="background")
     cats = list(dict.fromkeys(c for c in data.category if c))
     index = {c: np.flatnonzero(data.category == c) for c in cats}
-    results = parallel_map(_CategoryJob(background, cfg.params, data.vocabulary),
-                           [(c, [data.docs[i] for i in index[c]]) for c in cats],
+    docs_of = {c: [data.docs[i] for i in index[c]] for c in cats}
+    results = parallel_map(_CategoryJob(background, cfg.params, data.vocabulary), list(docs_of.items()),
                            desc="Sec 4.3: topic models and boxes (categories)", progress=progress,
                            config=parallel or replace(parallel_config(), min_items=MIN_PARALLEL_CATEGORIES),
                            chunk_size=1)
     boxes, sizes, items, seconds = {}, {}, {}, {"background": background.seconds}
     for c, res in zip(cats, results):
-        idx = index[c]
-        docs = [data.docs[i] for i in idx]
         boxes[c] = res.boxes
-        sizes[c] = np.array([d.size for d in docs], np.int64)
-        items[c] = [data.items[i] for i in idx]
+        sizes[c] = np.array([d.size for d in docs_of[c]], np.int64)
+        items[c] = [data.items[i] for i in index[c]]
         seconds[c] = res.fit_seconds + res.search_seconds
     return LocalizationRun(boxes, sizes, items, seconds)
 
@@ -220,13 +219,6 @@ def sample_boxes(world: Any, run: LocalizationRun, truth: dict[str, tuple[np.nda
 
 # ---------------------------------------------------------------- real photos with PASCAL-VOC boxes
 
-def _lemma(wnid: str) -> str:
-    """A synset's first lemma, as the simulated tables name categories."""
-    from ..wordnet import synset
-
-    return synset(wnid).lemmas()[0].name().replace("_", " ")
-
-
 @dataclass
 class RealLocalization:
     """Real mode: boxes of the photos of each synset that has box files, scored against them."""
@@ -278,6 +270,6 @@ def real_localization(source: Any, cfg: LocalizationConfig, names: dict[str, str
         ids = [it[0] for it in run.items[c]]
         t = np.array([source.boxes(i)[0] for i in ids], np.int64)  # the first box of each photo
         truth[c] = t
-        rows.append({"wnid": c, "name": (names or {}).get(c) or _lemma(c),
+        rows.append({"wnid": c, "name": (names or {}).get(c) or lemma(synset(c)),
                      **evaluate_boxes(run.boxes[c], t, run.sizes[c])})
     return RealLocalization(pd.DataFrame(rows), run, truth, source.skipped_frame())
